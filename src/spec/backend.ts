@@ -111,8 +111,8 @@ export type KernelName = keyof Kernels;
 /** A backend: a name, the dtypes its kernels accept, and the kernels it implements. */
 export interface Backend {
   readonly name: string;
-  /** Float dtypes its float kernels accept (e.g. native: f32 only). */
-  readonly floatDtypes: readonly DType[];
+  /** Dtypes its kernels accept (e.g. native: ['f32']); other dtypes go to the fallback. */
+  readonly dtypes: readonly DType[];
   /** Where to look for a kernel this backend lacks or a dtype it does not take. */
   readonly fallback?: string;
   readonly kernels: Partial<Kernels>;
