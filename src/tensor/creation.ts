@@ -46,8 +46,9 @@ export function tensor(values: NestedArray | Storage | readonly number[], shapeO
   const shape = shapeGiven ? (shapeOrOpts as Shape) : inferred;
   if (numel(shape) !== flat.length) fail('tensor', `shape ${fmtShape(shape)} needs ${numel(shape)} elements, got ${flat.length}`);
   const dtype = opts.dtype ?? 'f32';
-  const f32 = new Tensor(Float64Array.from(flat), shape, 'f64');
-  const t = dtype === 'f64' ? f32 : castStorage(f32, dtype);
+  if (dtype === 'f16' || dtype === 'bf16') return finish(castStorage(tensor(flat, shape), dtype), opts);
+  const t = Tensor.empty(shape, dtype);
+  t.data.set(flat);
   return finish(t, opts);
 }
 
