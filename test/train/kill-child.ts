@@ -7,22 +7,27 @@ import { registerDefaultBackends } from '../../src/backends/register.ts';
 import { openFiles, tinyLoop } from './helpers.ts';
 import { TestAdamW, TinyLm } from './tiny-lm.ts';
 
-export function runTiny(root: string, id: string, files: { train: string; val: string }, steps: number, every: number): void {
+export function runTiny(root: string, id: string, files: { train: string; val: string }, steps: number, every: number, pace = false): void {
   registerDefaultBackends();
   manualSeed(123);
   const run = runPaths(root, id);
   createRun(run, { test: true });
-  const model = new TinyLm(256, 48, 5);
+  const model = new TinyLm(64, 24, 5);
   const optimizer = new TestAdamW(model.params.map(([, p]) => p));
+  // Paces the child (a few ms per step) so a kill lands mid-run even on a fast machine.
+  if (pace) {
+    const step = optimizer.step.bind(optimizer);
+    optimizer.step = () => { step(); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3); };
+  }
   const { train, val } = openFiles(files);
   const quiet = { write: (): boolean => true };
   trainLoop({ model, optimizer, train, val, run, progress: quiet },
-    tinyLoop({ steps, batchSize: 8, seqLen: 32, checkpointEvery: every, evalEvery: 25, keepCheckpoints: 3 }));
+    tinyLoop({ steps, batchSize: 4, seqLen: 16, checkpointEvery: every, evalEvery: 25, keepCheckpoints: 3 }));
   train.close();
   val.close();
 }
 
 if (process.argv[1]?.endsWith('kill-child.ts')) {
   const [root, id, train, val, steps, every] = process.argv.slice(2) as [string, string, string, string, string, string];
-  runTiny(root, id, { train, val }, Number(steps), Number(every));
+  runTiny(root, id, { train, val }, Number(steps), Number(every), true);
 }
