@@ -143,9 +143,11 @@ export class Module {
 
   /** Layers that read their own parameters run their forward body through this. */
   protected hooked<T>(body: () => T): T {
-    if (this.hooks.length === 0) return body();
     for (const h of this.hooks) h.before?.(this);
     try {
+      for (const [k, p] of this.ownParameters()) {
+        if (!p.isMaterialized) fail(this.constructor.name, `parameter '${k}' is released: materialize it (or install a parameter provider) before the forward`);
+      }
       return body();
     } finally {
       for (const h of this.hooks) h.after?.(this);
