@@ -2,9 +2,9 @@
 // optional clipping, an optimizer step at the scheduled learning rate; periodic validation,
 // metrics and atomic checkpoints that hold everything needed to continue bitwise-exactly.
 import { BatchSampler, type SamplerState, type TokenFile } from '../data/index.ts';
-import { crossEntropy, defaultRng, tensor, type Parameter } from '../tensor/index.ts';
+import { crossEntropy, defaultRng, tensor, type Parameter, type Tensor } from '../tensor/index.ts';
+import { Rng, type RngState } from '../util/rng.ts';
 import { check } from '../util/errors.ts';
-import type { RngState } from '../util/rng.ts';
 import { loadLatestCheckpoint, saveCheckpoint, type CheckpointData } from './checkpoint.ts';
 import { evaluateLoss } from './evaluate.ts';
 import { Progress, type ProgressStream } from './progress.ts';
@@ -45,14 +45,27 @@ export interface TrainResult {
   readonly stopped: boolean;
 }
 
+/** Generators owned by modules (dropout), by the name of the first module holding each one. */
+export function moduleRngs(model: LanguageModel): Map<string, Rng> {
+  const out = new Map<string, Rng>();
+  const seen = new Set<Rng>();
+  for (const [name, m] of model.namedModules?.() ?? []) {
+    const rng = (m as { rng?: unknown }).rng;
+    if (rng instanceof Rng && !seen.has(rng)) { seen.add(rng); out.set(name || '(root)', rng); }
+  }
+  return out;
+}
+
 export function captureState(parts: TrainerParts, sampler: BatchSampler, step: number): CheckpointData {
   const tensors: Record<string, Float32Array> = {};
   for (const [name, p] of parts.model.namedParameters()) tensors[`model.${name}`] = p.buffer() as Float32Array;
-  const opt = parts.optimizer.state();
-  for (const [name, t] of Object.entries(opt.tensors)) tensors[`optim.${name}`] = t;
+  const opt = parts.optimizer.stateDict();
+  for (const [name, t] of Object.entries(opt.tensors)) tensors[`optim.${name}`] = t.contiguous().buffer() as Float32Array;
+  const rngs: Record<string, RngState> = { global: defaultRng().getState() };
+  for (const [name, r] of moduleRngs(parts.model)) rngs[`module:${name}`] = r.getState();
   return {
     step, tensors,
-    meta: { sampler: { ...sampler.state() }, rng: { ...defaultRng().getState() }, optimizer: { ...opt.scalars } },
+    meta: JSON.parse(JSON.stringify({ sampler: sampler.state(), rng: rngs, optimizer: opt.meta ?? null })) as CheckpointData['meta'],
   };
 }
 
@@ -64,11 +77,17 @@ export function restoreState(parts: TrainerParts, sampler: BatchSampler, ck: Che
     check(src.length === dst.length, 'resume', `'model.${name}' has ${src.length} values in the checkpoint, the model needs ${dst.length}`);
     dst.set(src);
   }
-  const optTensors: Record<string, Float32Array> = {};
-  for (const [k, v] of Object.entries(ck.tensors)) if (k.startsWith('optim.')) optTensors[k.slice(6)] = v.slice();
-  parts.optimizer.loadState({ tensors: optTensors, scalars: ck.meta.optimizer as Record<string, number> });
+  const optTensors: Record<string, Tensor> = {};
+  for (const [k, v] of Object.entries(ck.tensors)) if (k.startsWith('optim.')) optTensors[k.slice(6)] = tensor(v.slice(), [v.length]);
+  parts.optimizer.loadStateDict({ tensors: optTensors, meta: ck.meta.optimizer });
   sampler.restore(ck.meta.sampler as unknown as SamplerState);
-  defaultRng().setState(ck.meta.rng as unknown as RngState);
+  const rngs = ck.meta.rng as unknown as Record<string, RngState>;
+  defaultRng().setState(rngs.global!);
+  for (const [name, r] of moduleRngs(parts.model)) {
+    const st = rngs[`module:${name}`];
+    check(st !== undefined, 'resume', `checkpoint has no state for the generator of module '${name}'`);
+    r.setState(st);
+  }
 }
 
 /** Splits a (B, T+1) window batch into inputs (B, T) and targets (B, T). */
@@ -124,7 +143,7 @@ export function trainLoop(parts: TrainerParts, opts: TrainLoopOptions, shouldSto
     loss.backward();
     const gradNorm = opts.clip ? opts.clip(params) : Number.NaN;
     const lr = opts.lrAt(step);
-    optimizer.lr = lr;
+    optimizer.setLr(lr);
     optimizer.step();
     optimizer.zeroGrad();
     step++;

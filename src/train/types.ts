@@ -1,5 +1,5 @@
-// What the trainer needs from a model and an optimizer. Kept structural so any module tree with
-// named parameters and a logits forward can be trained, and any optimizer with a state dict.
+// What the trainer needs from a model and an optimizer. Structural, so nn's DecoderLM and AdamW fit
+// as they are, and so does any module tree with named parameters and a logits forward.
 import type { Parameter, Tensor } from '../tensor/index.ts';
 
 /** A causal language model: token ids (B, T) i32 -> logits (B, T, V). */
@@ -7,22 +7,23 @@ export interface LanguageModel {
   forward(ids: Tensor): Tensor;
   /** Parameters by stable, checkpoint-facing name. */
   namedParameters(): Iterable<readonly [string, Parameter]>;
+  /** Sub-modules by name; ones holding their own `rng` (dropout) get it saved in checkpoints. */
+  namedModules?(): Iterable<readonly [string, object]>;
   /** Switches dropout and similar layers between training and evaluation. */
   train?(mode?: boolean): unknown;
   eval?(): unknown;
 }
 
-/** Optimizer state split into float tensors (saved as binary) and small JSON scalars. */
-export interface OptimizerState {
-  readonly tensors: Record<string, Float32Array>;
-  readonly scalars: Record<string, number>;
+/** Optimizer state: float tensors plus JSON metadata (nn's AdamW state dict has this shape). */
+export interface OptimizerStateDict {
+  tensors: Record<string, Tensor>;
+  meta: unknown;
 }
 
 export interface TrainOptimizer {
-  /** Learning rate used by the next step (set by the trainer from its schedule). */
-  lr: number;
+  setLr(lr: number): void;
   step(): void;
   zeroGrad(): void;
-  state(): OptimizerState;
-  loadState(state: OptimizerState): void;
+  stateDict(): OptimizerStateDict;
+  loadStateDict(sd: OptimizerStateDict): void;
 }

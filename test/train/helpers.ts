@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TokenFile, writeTokenFile } from '../../src/data/index.ts';
 import type { TrainLoopOptions } from '../../src/train/trainer.ts';
+import { createModel, type DecoderLM } from '../../src/models/index.ts';
+import { AdamW, decayGroups } from '../../src/nn/index.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 /** Tokens from a seeded sparse Markov chain (each token has 3 likely successors): learnable. */
@@ -36,3 +38,10 @@ export const tinyLoop = (over: Partial<TrainLoopOptions> = {}): TrainLoopOptions
   evalEvery: 10, evalTokens: 256, checkpointEvery: 10, keepCheckpoints: 2, logEvery: 10,
   ...over,
 });
+
+/** A one-layer GPT with dropout (so module RNG state matters for exact resume). */
+export function tinyGpt(vocabSize: number, seed: number, dim = 16): { model: DecoderLM; optimizer: AdamW } {
+  const model = createModel({ modelType: 'gpt', vocabSize, dim, nLayers: 1, nHeads: 2, maxSeqLen: 32, dropout: 0.1, seed });
+  const optimizer = new AdamW(decayGroups(model, 0.1), { beta2: 0.95 });
+  return { model, optimizer };
+}

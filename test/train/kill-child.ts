@@ -4,16 +4,14 @@ import { runPaths, createRun } from '../../src/train/run-dir.ts';
 import { trainLoop } from '../../src/train/trainer.ts';
 import { manualSeed } from '../../src/tensor/index.ts';
 import { registerDefaultBackends } from '../../src/backends/register.ts';
-import { openFiles, tinyLoop } from './helpers.ts';
-import { TestAdamW, TinyLm } from './tiny-lm.ts';
+import { openFiles, tinyGpt, tinyLoop } from './helpers.ts';
 
 export function runTiny(root: string, id: string, files: { train: string; val: string }, steps: number, every: number, pace = false): void {
   registerDefaultBackends();
   manualSeed(123);
   const run = runPaths(root, id);
   createRun(run, { test: true });
-  const model = new TinyLm(64, 24, 5);
-  const optimizer = new TestAdamW(model.params.map(([, p]) => p));
+  const { model, optimizer } = tinyGpt(64, 5);
   // Paces the child (a few ms per step) so a kill lands mid-run even on a fast machine.
   if (pace) {
     const step = optimizer.step.bind(optimizer);

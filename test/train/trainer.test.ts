@@ -7,8 +7,7 @@ import { MetricsLog, createRun, runPaths } from '../../src/train/run-dir.ts';
 import { trainLoop, type TrainLoopOptions } from '../../src/train/trainer.ts';
 import { manualSeed } from '../../src/tensor/index.ts';
 import { registerDefaultBackends } from '../../src/backends/register.ts';
-import { makeTokenFiles, openFiles, tinyLoop, tmp } from './helpers.ts';
-import { TestAdamW, TinyLm } from './tiny-lm.ts';
+import { makeTokenFiles, openFiles, tinyGpt, tinyLoop, tmp } from './helpers.ts';
 
 registerDefaultBackends();
 const quiet = { write: (): boolean => true };
@@ -17,8 +16,7 @@ function train(root: string, id: string, files: { train: string; val: string }, 
   manualSeed(99);
   const run = runPaths(root, id);
   createRun(run, {});
-  const model = new TinyLm(32, 16, 3);
-  const optimizer = new TestAdamW(model.params.map(([, p]) => p));
+  const { model, optimizer } = tinyGpt(32, 3);
   const f = openFiles(files);
   const r = trainLoop({ model, optimizer, ...f, run, progress: quiet }, opts);
   f.train.close();
@@ -38,8 +36,7 @@ test('trainer: loss falls below uniform, and stop + resume equals an uninterrupt
       manualSeed(99);
       const run = runPaths(root, 'split');
       createRun(run, {});
-      const model = new TinyLm(32, 16, 3);
-      const optimizer = new TestAdamW(model.params.map(([, p]) => p));
+      const { model, optimizer } = tinyGpt(32, 3);
       const f = openFiles(files);
       const r = trainLoop({ model, optimizer, ...f, run, progress: quiet }, tinyLoop({ steps: 40 }), () => ++n === 17);
       f.train.close(); f.val.close();
