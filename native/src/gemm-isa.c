@@ -1,6 +1,8 @@
 /* Micro-kernels per ISA, compiled with per-function target options so one build runs everywhere;
  * the driver in gemm.c picks one at run time. */
 #include "gemm.h"
+#define TS_STR_(x) #x
+#define TS_STR(x) TS_STR_(x)
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -8,22 +10,48 @@
 /* ---- AVX-512F: 12 x 32 tile, 24 zmm accumulators ---- */
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx2,fma")
+#ifndef TS_AVX512_MR
+#define TS_AVX512_MR 12
+#define TS_AVX512_NV 2
+#endif
 #define SFX avx512
 #define VT __m512
 #define W 16
-#define MR 12
-#define NV 2
+#define MR TS_AVX512_MR
+#define NV TS_AVX512_NV
 #define VZERO() _mm512_setzero_ps()
 #define VLOAD(p) _mm512_loadu_ps(p)
 #define VSTORE(p, v) _mm512_storeu_ps((p), (v))
 #define VBCAST(x) _mm512_set1_ps(x)
 #define VFMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
 #define VADD(a, b) _mm512_add_ps((a), (b))
+#define SFMA(a, b, c) __builtin_fmaf((a), (b), (c))
+#define SK_NV1 16
+#define SK_NV2 8
+#define SK_NV4 4
 #include "gemm-kernel.inc"
-KDEF(1) KDEF(2) KDEF(3) KDEF(4) KDEF(5) KDEF(6) KDEF(7) KDEF(8) KDEF(9) KDEF(10) KDEF(11) KDEF(12)
-const ts_gemm_isa ts_gemm_avx512 = {MR, NV * W, "avx512f 12x32",
-  {0, kern_avx512_1, kern_avx512_2, kern_avx512_3, kern_avx512_4, kern_avx512_5, kern_avx512_6, kern_avx512_7,
-   kern_avx512_8, kern_avx512_9, kern_avx512_10, kern_avx512_11, kern_avx512_12}};
+KDEF(1) KDEF(2) KDEF(3) KDEF(4) KDEF(5) KDEF(6)
+#if MR >= 8
+KDEF(7) KDEF(8)
+#endif
+#if MR >= 12
+KDEF(9) KDEF(10) KDEF(11) KDEF(12)
+#endif
+#if MR >= 14
+KDEF(13) KDEF(14)
+#endif
+const ts_gemm_isa ts_gemm_avx512 = {MR, NV * W, skinny_driver_avx512, "avx512f " TS_STR(TS_AVX512_MR) "x" TS_STR(TS_AVX512_NV) "v",
+  {0, kern_avx512_1, kern_avx512_2, kern_avx512_3, kern_avx512_4, kern_avx512_5, kern_avx512_6,
+#if MR >= 8
+   kern_avx512_7, kern_avx512_8,
+#endif
+#if MR >= 12
+   kern_avx512_9, kern_avx512_10, kern_avx512_11, kern_avx512_12,
+#endif
+#if MR >= 14
+   kern_avx512_13, kern_avx512_14,
+#endif
+  }};
 #undef SFX
 #undef VT
 #undef W
@@ -35,6 +63,15 @@ const ts_gemm_isa ts_gemm_avx512 = {MR, NV * W, "avx512f 12x32",
 #undef VBCAST
 #undef VFMA
 #undef VADD
+#undef SFMA
+#undef SK_NV1
+#undef SK_NV2
+#undef SK_NV4
+#undef SKGEN
+#undef SKDEF
+#undef SKNAME
+#undef SKNAME_
+#undef SKNAME__
 #undef KGEN
 #undef KDEF
 #pragma GCC pop_options
@@ -53,9 +90,13 @@ const ts_gemm_isa ts_gemm_avx512 = {MR, NV * W, "avx512f 12x32",
 #define VBCAST(x) _mm256_set1_ps(x)
 #define VFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
 #define VADD(a, b) _mm256_add_ps((a), (b))
+#define SFMA(a, b, c) __builtin_fmaf((a), (b), (c))
+#define SK_NV1 8
+#define SK_NV2 4
+#define SK_NV4 2
 #include "gemm-kernel.inc"
 KDEF(1) KDEF(2) KDEF(3) KDEF(4) KDEF(5) KDEF(6)
-const ts_gemm_isa ts_gemm_avx2 = {MR, NV * W, "avx2+fma 6x16",
+const ts_gemm_isa ts_gemm_avx2 = {MR, NV * W, skinny_driver_avx2, "avx2+fma 6x16",
   {0, kern_avx2_1, kern_avx2_2, kern_avx2_3, kern_avx2_4, kern_avx2_5, kern_avx2_6}};
 #undef SFX
 #undef VT
@@ -68,6 +109,15 @@ const ts_gemm_isa ts_gemm_avx2 = {MR, NV * W, "avx2+fma 6x16",
 #undef VBCAST
 #undef VFMA
 #undef VADD
+#undef SFMA
+#undef SK_NV1
+#undef SK_NV2
+#undef SK_NV4
+#undef SKGEN
+#undef SKDEF
+#undef SKNAME
+#undef SKNAME_
+#undef SKNAME__
 #undef KGEN
 #undef KDEF
 #pragma GCC pop_options
@@ -87,9 +137,13 @@ const ts_gemm_isa ts_gemm_avx2 = {MR, NV * W, "avx2+fma 6x16",
 #define VBCAST(x) vdupq_n_f32(x)
 #define VFMA(a, b, c) vfmaq_f32((c), (a), (b))
 #define VADD(a, b) vaddq_f32((a), (b))
+#define SFMA(a, b, c) __builtin_fmaf((a), (b), (c))
+#define SK_NV1 8
+#define SK_NV2 4
+#define SK_NV4 2
 #include "gemm-kernel.inc"
 KDEF(1) KDEF(2) KDEF(3) KDEF(4) KDEF(5) KDEF(6) KDEF(7) KDEF(8)
-const ts_gemm_isa ts_gemm_neon = {MR, NV * W, "neon 8x12",
+const ts_gemm_isa ts_gemm_neon = {MR, NV * W, skinny_driver_neon, "neon 8x12",
   {0, kern_neon_1, kern_neon_2, kern_neon_3, kern_neon_4, kern_neon_5, kern_neon_6, kern_neon_7, kern_neon_8}};
 #undef SFX
 #undef VT
@@ -102,6 +156,15 @@ const ts_gemm_isa ts_gemm_neon = {MR, NV * W, "neon 8x12",
 #undef VBCAST
 #undef VFMA
 #undef VADD
+#undef SFMA
+#undef SK_NV1
+#undef SK_NV2
+#undef SK_NV4
+#undef SKGEN
+#undef SKDEF
+#undef SKNAME
+#undef SKNAME_
+#undef SKNAME__
 #undef KGEN
 #undef KDEF
 #endif
@@ -118,6 +181,10 @@ const ts_gemm_isa ts_gemm_neon = {MR, NV * W, "neon 8x12",
 #define VBCAST(x) (x)
 #define VFMA(a, b, c) ((c) + (a) * (b))
 #define VADD(a, b) ((a) + (b))
+#define SFMA(a, b, c) ((c) + (a) * (b))
+#define SK_NV1 8
+#define SK_NV2 4
+#define SK_NV4 2
 #include "gemm-kernel.inc"
 KDEF(1) KDEF(2) KDEF(3) KDEF(4)
-const ts_gemm_isa ts_gemm_scalar = {MR, NV * W, "scalar 4x8", {0, kern_scalar_1, kern_scalar_2, kern_scalar_3, kern_scalar_4}};
+const ts_gemm_isa ts_gemm_scalar = {MR, NV * W, skinny_driver_scalar, "scalar 4x8", {0, kern_scalar_1, kern_scalar_2, kern_scalar_3, kern_scalar_4}};

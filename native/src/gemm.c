@@ -9,7 +9,6 @@
 #include "gemm.h"
 
 #define NC_TARGET 320
-#define SKINNY_M 0
 #define MAX_THREADS 256
 
 typedef struct { float *pa, *pb, *tmp; size_t pa_cap, pb_cap; } ws_t;
@@ -54,26 +53,31 @@ TS_CLONES static void pack_a(const float *a, long a_is, long a_ks, long m0, long
   }
 }
 
-/* pb[p][k][j] = B(pc + k, jc + p*NR + j), zero past nc. */
+/* pb[p][k][j] = B(pc + k, jc + p*NR + j), zero past nc. Row-major B is read row by row (long
+ * contiguous runs for the prefetcher); transposed B panel by panel (contiguous along k). */
 TS_CLONES static void pack_b(const float *b, long b_ks, long b_js, long pc, long kc, long jc, long nc, int NR,
                              float *pb) {
-  for (long j0 = 0; j0 < nc; j0 += NR, pb += (long)NR * kc) {
-    long nr = nc - j0 < NR ? nc - j0 : NR;
-    if (b_js == 1) {
-      for (long k = 0; k < kc; k++) {
-        const float *src = b + (pc + k) * b_ks + jc + j0;
-        float *dst = pb + k * NR;
-        for (long j = 0; j < nr; j++) dst[j] = src[j];
+  const long panels = (nc + NR - 1) / NR;
+  if (b_js == 1) {
+    for (long k = 0; k < kc; k++) {
+      const float *src = b + (pc + k) * b_ks + jc;
+      for (long p = 0; p < panels; p++) {
+        const long j0 = p * NR, nr = nc - j0 < NR ? nc - j0 : NR;
+        float *dst = pb + p * NR * kc + k * NR;
+        for (long j = 0; j < nr; j++) dst[j] = src[j0 + j];
         for (long j = nr; j < NR; j++) dst[j] = 0.0f;
       }
-    } else {
-      for (long j = 0; j < NR; j++) {
-        if (j < nr) {
-          const float *src = b + (jc + j0 + j) * b_js + pc * b_ks;
-          for (long k = 0; k < kc; k++) pb[k * NR + j] = src[k * b_ks];
-        } else {
-          for (long k = 0; k < kc; k++) pb[k * NR + j] = 0.0f;
-        }
+    }
+    return;
+  }
+  for (long p = 0; p < panels; p++, pb += (long)NR * kc) {
+    const long j0 = p * NR, nr = nc - j0 < NR ? nc - j0 : NR;
+    for (long j = 0; j < NR; j++) {
+      if (j < nr) {
+        const float *src = b + (jc + j0 + j) * b_js + pc * b_ks;
+        for (long k = 0; k < kc; k++) pb[k * NR + j] = src[k * b_ks];
+      } else {
+        for (long k = 0; k < kc; k++) pb[k * NR + j] = 0.0f;
       }
     }
   }
@@ -92,11 +96,18 @@ static void gemm_block(const ts_gemm_isa *isa, const float *a, const float *b, f
   const long a_is = ta ? 1 : K, a_ks = ta ? M : 1;
   const long b_ks = tb ? 1 : N, b_js = tb ? K : 1;
   const long mm = m1 - m0, mtiles = (mm + MR - 1) / MR;
-  const int direct = !tb && mm <= SKINNY_M;
-  const long nc_max = direct ? n1 - n0 : (long)NR * (NC_TARGET / NR > 0 ? NC_TARGET / NR : 1);
+  if (!tb && mm <= TS_SKINNY_M) {
+    for (long pc = 0; pc < K; pc += TS_KC) {
+      const long kc = K - pc < TS_KC ? K - pc : TS_KC;
+      isa->skinny(mm, kc, a + m0 * a_is + pc * a_ks, a_is, a_ks, b + pc * N + n0, N, c + m0 * N + n0, N, n1 - n0,
+                  accumulate || pc > 0);
+    }
+    return;
+  }
+  const long nc_max = (long)NR * (NC_TARGET / NR > 0 ? NC_TARGET / NR : 1);
   ws_t *ws = &g_ws[tid];
   float *pa = grow(&ws->pa, &ws->pa_cap, (size_t)mtiles * MR * TS_KC);
-  float *pb = grow(&ws->pb, &ws->pb_cap, (size_t)(direct ? NR : (nc_max + NR - 1) / NR * NR) * TS_KC);
+  float *pb = grow(&ws->pb, &ws->pb_cap, (size_t)((nc_max + NR - 1) / NR * NR) * TS_KC);
   float tile[TS_MR_MAX * 64];
   for (long pc = 0; pc < K; pc += TS_KC) {
     const long kc = K - pc < TS_KC ? K - pc : TS_KC;
@@ -104,28 +115,19 @@ static void gemm_block(const ts_gemm_isa *isa, const float *a, const float *b, f
     pack_a(a, a_is, a_ks, m0, m1, pc, kc, MR, pa);
     for (long jc = n0; jc < n1; jc += nc_max) {
       const long nc = n1 - jc < nc_max ? n1 - jc : nc_max;
-      if (!direct) pack_b(b, b_ks, b_js, pc, kc, jc, nc, NR, pb);
-      else if (nc % NR) pack_b(b, b_ks, b_js, pc, kc, jc + nc / NR * NR, nc % NR, NR, pb);
+      pack_b(b, b_ks, b_js, pc, kc, jc, nc, NR, pb);
       for (long t = 0; t < mtiles; t++) {
         const long i = m0 + t * MR;
         const int mr = (int)(m1 - i < MR ? m1 - i : MR);
         const float *pat = pa + t * MR * kc;
         for (long jr = 0; jr < nc; jr += NR) {
           const long nr = nc - jr < NR ? nc - jr : NR;
-          const float *bp;
-          long ldb;
-          if (direct) {
-            bp = nr == NR ? b + pc * N + jc + jr : pb;
-            ldb = nr == NR ? N : NR;
-          } else {
-            bp = pb + (jr / NR) * kc * NR;
-            ldb = NR;
-          }
+          const float *bp = pb + (jr / NR) * kc * NR;
           float *cp = c + i * N + jc + jr;
           if (nr == NR) {
-            isa->kern[mr](kc, pat, bp, ldb, cp, N, into);
+            isa->kern[mr](kc, pat, bp, NR, cp, N, into);
           } else {
-            isa->kern[mr](kc, pat, bp, ldb, tile, NR, 0);
+            isa->kern[mr](kc, pat, bp, NR, tile, NR, 0);
             for (int r = 0; r < mr; r++)
               for (long j = 0; j < nr; j++)
                 cp[r * N + j] = into ? cp[r * N + j] + tile[r * NR + j] : tile[r * NR + j];
