@@ -11,7 +11,7 @@ export { nativeKernels } from './kernels.ts';
 export function createNativeBackend(fallback?: Partial<Kernels>): Backend | null {
   const addon = loadNativeAddon();
   if (addon === null) return null;
-  return { name: 'native', floatDtypes: ['f32'], fallback: 'reference', kernels: nativeKernels(addon, fallback) };
+  return { name: 'native', dtypes: ['f32'], fallback: 'reference', kernels: nativeKernels(addon, fallback) };
 }
 
 /** Threads used by the native kernels (TESSERA_THREADS at load, default = cores). */

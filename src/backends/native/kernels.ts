@@ -27,8 +27,11 @@ function missing(kernel: string): never {
   return fail(`native.${kernel}`, 'these dtypes are not taken by the native backend and no fallback was given');
 }
 
+/** Fused attention is served by the fallback backend for now. */
+export type NativeLacks = 'attention' | 'attentionGrad';
+
 /** Kernels backed by `addon`; `fallback` serves dtype combinations the C side does not take. */
-export function nativeKernels(addon: NativeAddon, fallback?: Partial<Kernels>): Kernels {
+export function nativeKernels(addon: NativeAddon, fallback?: Partial<Kernels>): Omit<Kernels, NativeLacks> {
   return {
     unary(op, x, out) {
       addon.unary(unaryCodes[op], f32('unary', 'x', x), f32('unary', 'out', out));
