@@ -29,6 +29,7 @@ typedef struct {
   ts_task fn;
   void *ctx;
   int nt;
+  unsigned gen0; /* generation when the workers were created */
 } pool_t;
 
 static pool_t g_pool = {.size = 0, .mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER,
@@ -37,7 +38,9 @@ static pool_t g_pool = {.size = 0, .mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHR
 static void *worker(void *arg) {
   int tid = (int)(intptr_t)arg;
   pool_t *p = &g_pool;
-  unsigned seen = atomic_load_explicit(&p->gen, memory_order_acquire);
+  /* Start from the generation at creation: reading p->gen here could already see the first job
+   * (posted before this thread got scheduled) and miss it, leaving the caller waiting forever. */
+  unsigned seen = p->gen0;
   for (;;) {
     unsigned g = seen;
     for (int i = 0; i < SPIN_ITERS; i++) {
@@ -96,6 +99,7 @@ void ts_pool_set_threads(int n) {
   pool_stop();
   p->size = n;
   if (n == 1) return;
+  p->gen0 = atomic_load_explicit(&p->gen, memory_order_acquire);
   p->threads = calloc((size_t)n - 1, sizeof(pthread_t));
   for (int i = 1; i < n; i++) pthread_create(&p->threads[i - 1], NULL, worker, (void *)(intptr_t)i);
 }
