@@ -1,0 +1,95 @@
+// `npm run bench:train`: training tokens/s (forward, backward, AdamW) of the default GPT in Tessera
+// next to PyTorch (Debian python3-torch, OPENBLAS_CORETYPE=SkylakeX, best of 1 and 2 threads) on the
+// same model, batch 8, T=256, in the same run; plus Tessera's model-FLOPs utilisation against the
+// 2-thread fp32 GEMM rate measured here (OpenBLAS via numpy, and Tessera's own matmul).
+// Options: --steps N (timed Tessera steps, default 3), --seconds S (per PyTorch config, default 20).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { registerDefaultBackends } from '../src/backends/register.ts';
+import { buildModel, buildOptimizer, defaultTrainConfig } from '../src/train/index.ts';
+import { crossEntropy, getBackend, matmul, randint, randn } from '../src/tensor/index.ts';
+
+const { values } = parseArgs({ options: { steps: { type: 'string' }, seconds: { type: 'string' } } });
+const STEPS = Number(values.steps ?? 3);
+const SECONDS = Number(values.seconds ?? 20);
+registerDefaultBackends();
+const cfg = defaultTrainConfig;
+const { dim: d, nLayers: L, nHeads: H } = cfg.model;
+const [B, T, V] = [8, 256, cfg.data.vocabSize];
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Training FLOPs per token: 6 x (block matrices + tied head) + 12·L·T·d for attention scores and mixing. */
+const flopsPerToken = 6 * (L * 12 * d * d + V * d) + 12 * L * T * d;
+
+function tesseraStep(): number {
+  const model = buildModel({ ...cfg, train: { ...cfg.train, seqLen: T } }, V);
+  const opt = buildOptimizer(model, cfg);
+  const x = randint(0, V, [B, T]);
+  const y = randint(0, V, [B, T]);
+  const step = (): number => {
+    const t0 = performance.now();
+    crossEntropy(model.forward(x), y).backward();
+    opt.setLr(1e-3);
+    opt.step();
+    opt.zeroGrad();
+    return (performance.now() - t0) / 1000;
+  };
+  step(); // warm-up
+  return median(Array.from({ length: STEPS }, step));
+}
+
+function tesseraGemm(m: number, k: number, n: number): number {
+  const a = randn([m, k]);
+  const b = randn([k, n]);
+  matmul(a, b);
+  const reps: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    let c = 0;
+    while (performance.now() - t0 < 300 || c === 0) { matmul(a, b); c++; }
+    reps.push((performance.now() - t0) / 1000 / c);
+  }
+  return (2 * m * k * n) / median(reps) / 1e9;
+}
+
+const py = '/usr/bin/python3';
+function python(script: string, args: (string | number)[], env: Record<string, string>): Record<string, number> | string {
+  const r = spawnSync(py, [new URL(script, import.meta.url).pathname, ...args.map(String)], { env: { ...process.env, OPENBLAS_CORETYPE: 'SkylakeX', ...env }, encoding: 'utf8' });
+  if (r.status !== 0) return (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').at(-1)!;
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+}
+const hasTorch = existsSync(py) && spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+const hasNumpy = existsSync(py) && spawnSync(py, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+
+console.log(`bench:train — GPT d=${d} L=${L} heads=${H} T=${T} V=${V}, batch ${B}; forward + backward + AdamW; ${(flopsPerToken / 1e6).toFixed(1)} MFLOP/token`);
+const sec = tesseraStep();
+const tess = (B * T) / sec;
+console.log(`tessera (${getBackend()}, ${process.env.TESSERA_THREADS ?? 'default'} threads): ${tess.toFixed(0)} tokens/s (median step ${sec.toFixed(2)} s of ${STEPS})`);
+
+let best: { threads: number; tps: number } | null = null;
+if (!hasTorch) console.log(`pytorch: skipped (${py} cannot import torch; apt-get install -y python3-torch)`);
+else {
+  for (const threads of [1, 2]) {
+    const r = python('train_torch.py', [threads, d, L, H, T, V, B, SECONDS], { OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) });
+    if (typeof r === 'string') { console.log(`pytorch ${threads} thread(s): failed: ${r}`); continue; }
+    console.log(`pytorch ${threads} thread(s): ${r.tokensPerSec!.toFixed(0)} tokens/s (median step ${r.stepSeconds!.toFixed(2)} s of ${r.steps})`);
+    if (!best || r.tokensPerSec! > best.tps) best = { threads, tps: r.tokensPerSec! };
+  }
+  if (best) console.log(`ratio tessera / pytorch (best: ${best.threads} thread(s)) = ${(tess / best.tps).toFixed(2)}x (target >= 3x)`);
+}
+
+const [m, k, n] = [512, 768, 3072];
+const own = tesseraGemm(m, k, n);
+const achieved = (tess * flopsPerToken) / 1e9;
+console.log(`GEMM ${m}x${k}x${n} fp32, 2 threads: tessera ${own.toFixed(1)} GFLOP/s`);
+if (!hasNumpy) console.log(`openblas: skipped (${py} cannot import numpy)`);
+else {
+  const r = python('gemm_numpy.py', [m, k, n, 3], { OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '2' });
+  if (typeof r === 'string') console.log(`openblas: failed: ${r}`);
+  else {
+    console.log(`GEMM ${m}x${k}x${n} fp32, 2 threads: openblas (numpy) ${r.gflops!.toFixed(1)} GFLOP/s`);
+    console.log(`tessera model FLOPs: ${achieved.toFixed(1)} GFLOP/s = MFU ${((100 * achieved) / r.gflops!).toFixed(1)}% of the OpenBLAS 2-thread GEMM rate`);
+  }
+}
+console.log(`tessera model FLOPs: ${achieved.toFixed(1)} GFLOP/s = ${((100 * achieved) / own).toFixed(1)}% of its own 2-thread GEMM rate`);
