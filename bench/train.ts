@@ -1,8 +1,10 @@
-// `npm run bench:train`: training tokens/s (forward, backward, AdamW) of the default GPT in Tessera
+// `npm run bench:train`: training tokens/s (forward, backward, AdamW) of the GPT of the training
+// anchor (d=256, 6 layers, 8 heads, T=256, vocabulary 8192, batch 8: 6.9M parameters) in Tessera
 // next to PyTorch (Debian python3-torch, OPENBLAS_CORETYPE=SkylakeX, best of 1 and 2 threads) on the
-// same model, batch 8, T=256, in the same run; plus Tessera's model-FLOPs utilisation against the
-// 2-thread fp32 GEMM rate measured here (OpenBLAS via numpy, and Tessera's own matmul).
-// Options: --steps N (timed Tessera steps, default 3), --seconds S (per PyTorch config, default 20).
+// same model in the same run; plus Tessera's model-FLOPs utilisation against the 2-thread fp32 GEMM
+// rate measured here (OpenBLAS via numpy, and Tessera's own matmul).
+// Options: --steps N (timed Tessera steps, default 3), --seconds S (per PyTorch config, default 20),
+// --model d,layers,heads,T,batch (another size, e.g. the main job's 128,4,4,64,8).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -10,13 +12,13 @@ import { registerDefaultBackends } from '../src/backends/register.ts';
 import { buildModel, buildOptimizer, defaultTrainConfig } from '../src/train/index.ts';
 import { crossEntropy, getBackend, matmul, randint, randn } from '../src/tensor/index.ts';
 
-const { values } = parseArgs({ options: { steps: { type: 'string' }, seconds: { type: 'string' } } });
+const { values } = parseArgs({ options: { steps: { type: 'string' }, seconds: { type: 'string' }, model: { type: 'string' } } });
 const STEPS = Number(values.steps ?? 3);
 const SECONDS = Number(values.seconds ?? 20);
 registerDefaultBackends();
-const cfg = defaultTrainConfig;
-const { dim: d, nLayers: L, nHeads: H } = cfg.model;
-const [B, T, V] = [8, 256, cfg.data.vocabSize];
+const [d, L, H, T, B] = (values.model ?? '256,6,8,256,8').split(',').map(Number) as [number, number, number, number, number];
+const V = defaultTrainConfig.data.vocabSize;
+const cfg = { ...defaultTrainConfig, model: { ...defaultTrainConfig.model, dim: d, nLayers: L, nHeads: H, maxSeqLen: T } };
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Training FLOPs per token: 6 x (block matrices + tied head) + 12·L·T·d for attention scores and mixing. */
