@@ -21,6 +21,7 @@ Options:
                           print the add-one bigram validation loss (nats/token)
   --val-fraction <f>      fraction of documents for validation with --data-out (default: 0.1)
   --seed <n>              split seed (default: 0)
+  --bigram-k <k>          add-k smoothing of the bigram baseline (default: 1)
   -h, --help              show this help`;
 
 function intArg(name: string, v: string, min: number): number {
@@ -47,6 +48,7 @@ export const tokenizerTrainCommand: Command = {
         'data-out': { type: 'string' },
         'val-fraction': { type: 'string', default: '0.1' },
         seed: { type: 'string', default: '0' },
+        'bigram-k': { type: 'string', default: '1' },
       },
     });
     const vocabSize = intArg('vocab-size', values['vocab-size'], 257);
@@ -54,6 +56,8 @@ export const tokenizerTrainCommand: Command = {
     const seed = intArg('seed', values.seed, 0);
     const valFraction = Number(values['val-fraction']);
     check(valFraction >= 0 && valFraction < 1, 'tokenizer train', `--val-fraction must be a number in [0, 1), got '${values['val-fraction']}'`);
+    const bigramK = Number(values['bigram-k']);
+    check(bigramK > 0, 'tokenizer train', `--bigram-k must be a number > 0, got '${values['bigram-k']}'`);
     const specialTokens = values.special ?? ['<|endoftext|>'];
 
     const docs = loadCorpus(values.corpus, { textField: values['text-field'] });
@@ -82,11 +86,11 @@ export const tokenizerTrainCommand: Command = {
 
     if (values['data-out']) {
       const t1 = performance.now();
-      const r = prepareData(docs, tok, values['data-out'], { valFraction, seed, eot: specialTokens[0] });
+      const r = prepareData(docs, tok, values['data-out'], { valFraction, seed, eot: specialTokens[0], bigramK });
       const dt = ((performance.now() - t1) / 1000).toFixed(2);
       console.log(`tokens: train ${r.train.tokenCount} (${r.train.documents} documents), val ${r.val.tokenCount} (${r.val.documents} documents), ${(stats.characters / (r.train.tokenCount + r.val.tokenCount)).toFixed(2)} characters/token, ${dt}s`);
       console.log(`wrote ${r.trainPath} and ${r.valPath} (${r.train.dtype})`);
-      console.log(`bigram baseline (add-1, val fraction ${valFraction}, seed ${seed}): ${r.bigramValLoss.toFixed(4)} nats/token`);
+      console.log(`bigram baseline (add-${bigramK}, val fraction ${valFraction}, seed ${seed}): ${r.bigramValLoss.toFixed(4)} nats/token`);
     }
     return 0;
   },
