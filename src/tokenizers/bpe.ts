@@ -1,6 +1,7 @@
 // A byte-level BPE tokenizer: GPT-2 pre-tokenisation, merges applied by rank, added (special)
 // tokens that are matched before pre-tokenisation and never split.
 import { check, fail } from '../util/errors.ts';
+import { mergeLong } from './merge-long.ts';
 import { byteOrder, byteToChar, bytesToChars, charsToBytes, compilePattern, gpt2Pattern, preTokenize } from './byte-level.ts';
 
 export interface AddedToken {
@@ -41,6 +42,8 @@ export function pairKey(a: number, b: number): number {
 }
 
 const CACHE_LIMIT = 200_000;
+// Longer pre-tokens use the heap-based merge; short ones are faster with plain passes.
+const LONG_WORD = 64;
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -157,6 +160,9 @@ export class BpeTokenizer {
     }
     const syms: number[] = new Array<number>(bytes.length);
     for (let i = 0; i < bytes.length; i++) syms[i] = this.byteIds[bytes[i]!]!;
+    if (syms.length > LONG_WORD) {
+      return mergeLong(syms, (a, b) => this.mergeRank.get(pairKey(a, b)), (a, b) => this.mergeId.get(pairKey(a, b))!);
+    }
     let n = syms.length;
     while (n > 1) {
       let best = Infinity;

@@ -37,3 +37,18 @@ test('gpt2 parity: <|endoftext|> is one special id, like tiktoken with specials 
   assert.ok(!plain.includes(50256));
   assert.equal(tok.decode(ids, { skipSpecial: true }), 'first doc.second  third');
 });
+
+test('gpt2 parity: long pre-tokens (heap-based merging) match gpt-3-encoder', () => {
+  const tok = gpt2();
+  let s = 3;
+  const rand = (n: number): number => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s % n; };
+  const alphabets = ['abcdefghijklmnopqrstuvwxyz', '0123456789', '!?.,;:-_=+*#', 'ABCDEFGHIJKLMNOPQRSTUVWXYZéüß', '日本語中文字'];
+  for (const len of [65, 100, 300, 1500]) {
+    for (const abc of alphabets) {
+      const w = ' ' + Array.from({ length: len }, () => abc[rand(abc.length)]).join('');
+      assert.deepEqual(tok.encode(w), gpt3Encoder.encode(w), `${len} chars of ${abc}`);
+    }
+  }
+  const spaces = ' '.repeat(5000) + 'x' + '\n'.repeat(3000);
+  assert.deepEqual(tok.encode(spaces), tiktoken.encode(spaces));
+});
