@@ -206,12 +206,15 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
 export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   const out = castStorage(x, dtype);
-  if (!isFloat(dtype) || !isComputeFloat(x.dtype)) return out;
+  // Any float-to-float cast carries the gradient, so x.cast('f16').cast('f32') stays differentiable.
+  if (!isFloat(dtype) || !isFloat(x.dtype)) return out;
   return record(out, 'cast', [x], (g) => [cast(g, x.dtype)]);
 }
 
 /** A contiguous tensor shaped like x, filled with `value`. */
 export function fullLike(x: Tensor, value: number, dtype: DType = x.dtype): Tensor {
+  // f16/bf16 hold raw 16-bit words: the value is encoded by a cast, not written as is.
+  if (value !== 0 && (dtype === 'f16' || dtype === 'bf16')) return castStorage(fullLike(x, value, 'f32'), dtype);
   const out = Tensor.empty(x.shape, dtype);
   if (value !== 0) out.data.fill(value);
   return out;
