@@ -180,7 +180,7 @@ export const ge = (a: TensorLike, b: TensorLike): Tensor => compare('ge', a, b);
 /** cond ? a : b, with broadcasting over all three. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = operands('where', a, b);
-  if (x.dtype !== y.dtype) fail('where', `dtype mismatch: ${x.dtype} vs ${y.dtype}`);
+  if (x.dtype !== y.dtype) fail('where', `dtype mismatch: ${x.dtype} ${fmtShape(x.shape)} vs ${y.dtype} ${fmtShape(y.shape)}`);
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, x.shape), y.shape);
   const out = Tensor.empty(shape, x.dtype);
   const view = (t: Tensor) => ({ data: t.data, offset: t.offset, strides: broadcastStrides(t.shape, t.strides, shape) });
