@@ -56,6 +56,7 @@ export const OPS: Record<string, OpSpec> = {
   min: spec(([x], p) => T.min(x, axes(p), p.keepdim as boolean)),
   logsumexp: spec(([x], p) => T.logsumexp(x, axes(p), p.keepdim as boolean)),
   argmax: spec(([x], p) => T.argmax(x, p.axis as number, p.keepdim as boolean), { gradcheck: false }),
+  argmin: spec(([x], p) => T.argmin(x, p.axis as number, p.keepdim as boolean), { gradcheck: false }),
 
   matmul: spec(([a, b]) => T.matmul(a, b)),
   matmulBT: spec(([a, b]) => T.matmul(a, b.T)),
