@@ -121,3 +121,13 @@ test('toArray, item and toString read tensors back, views included', () => {
   assert.equal(T.arange(2000).toString(), 'tensor([0, 1, 2, ..., 1997, 1998, 1999], shape=[2000], dtype=i32)');
   assert.equal(`${T.tensor([0.1])}`, 'tensor([0.1000], shape=[1], dtype=f32)');
 });
+
+test('an integer tensor with a fractional number computes in f32; with an integer it stays integer', () => {
+  const i = T.arange(4); // i32
+  assert.deepEqual(i.mul(0.5).toArray(), [0, 0.5, 1, 1.5]);
+  assert.equal(i.mul(0.5).dtype, 'f32');
+  assert.deepEqual(T.gt(i, 1.5).toArray(), [0, 0, 1, 1]);
+  assert.deepEqual(T.sub(2.5, i).toArray(), [2.5, 1.5, 0.5, -0.5]);
+  assert.equal(i.add(2).dtype, 'i32');
+  assert.deepEqual(i.add(2).toArray(), [2, 3, 4, 5]);
+});

@@ -113,8 +113,14 @@ export function silu(x: Tensor): Tensor {
 // ---- binary ops ---------------------------------------------------------------------------------
 function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) fail(op, 'at least one operand must be a tensor');
-  const ta = a instanceof Tensor ? a : lift(a, b as Tensor);
-  const tb = b instanceof Tensor ? b : lift(b, ta);
+  // An integer tensor with a fractional number computes in f32 (as PyTorch promotes), rather than
+  // truncating the number to the tensor's dtype.
+  const promote = (t: TensorLike, n: TensorLike): TensorLike =>
+    t instanceof Tensor && typeof n === 'number' && !isFloat(t.dtype) && !Number.isInteger(n) ? cast(t, 'f32') : t;
+  const pa = promote(a, b);
+  const pb = promote(b, a);
+  const ta = pa instanceof Tensor ? pa : lift(pa, pb as Tensor);
+  const tb = pb instanceof Tensor ? pb : lift(pb, ta);
   return [ta, tb];
 }
 
