@@ -38,6 +38,9 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
   if (grad && !sameShape(grad.shape, root.shape)) {
     fail('backward', `gradient shape ${fmtShape(grad.shape)} does not match output shape ${fmtShape(root.shape)}`);
   }
+  if (grad && grad.dtype !== root.dtype) {
+    fail('backward', `gradient dtype ${grad.dtype} ${fmtShape(grad.shape)} does not match output dtype ${root.dtype} ${fmtShape(root.shape)}`);
+  }
   const order = topoOrder(root);
   const grads = new Map<Tensor, Tensor>();
   noGrad(() => {

@@ -82,3 +82,10 @@ test('backward twice through a freed graph names the op and its output shape', (
   w.backward();
   assert.deepEqual(a.grad!.toFlatArray(), new Array(12).fill(6));
 });
+
+test('backward seeds and expand sizes are checked against the tensor they apply to', () => {
+  const x = T.ones([2, 3], { requiresGrad: true });
+  throwsNaming(() => x.mul(2).backward(T.ones([2, 3], { dtype: 'f64' })), 'backward', 'f64', 'f32', '[2, 3]');
+  throwsNaming(() => T.expand(T.ones([3]), [-1, 3]), 'expand', '[-1, 3]', '[3]');
+  assert.deepEqual(T.expand(T.ones([3, 1]), [2, -1, 4]).shape, [2, 3, 4]);
+});

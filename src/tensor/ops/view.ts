@@ -97,6 +97,7 @@ export function slice(x: Tensor, axis: number, start: number, end?: number, step
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const off = shape.length - x.ndim;
   if (off < 0) fail('expand', `cannot expand ${fmtShape(x.shape)} to fewer dimensions ${fmtShape(shape)}`);
+  if (shape.some((d, i) => d === -1 && i < off)) fail('expand', `-1 keeps an existing size; new leading axes of ${fmtShape(shape)} need sizes (input ${fmtShape(x.shape)})`);
   const target = shape.map((d, i) => (d === -1 ? x.shape[i - off] : d));
   const strides = target.map((d, i) => {
     const j = i - off;
