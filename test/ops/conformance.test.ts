@@ -9,11 +9,24 @@ import { OPS, relError } from './op-table.ts';
 T.registerDefaultBackends();
 const backends = process.env.TESSERA_BACKEND ? [process.env.TESSERA_BACKEND] : T.listBackends();
 
+/**
+ * The same values as `t` in a non-contiguous view at a nonzero offset: every other element of
+ * the last axis of a larger buffer, so kernels that assume contiguous inputs are caught.
+ */
+function strided(t: T.Tensor): T.Tensor {
+  if (t.ndim === 0) return t;
+  const last = t.shape[t.ndim - 1];
+  const holder = T.zeros([...t.shape.slice(0, -1), 2 * last + 1], { dtype: t.dtype });
+  const view = holder.slice(-1, 1, undefined, 2);
+  T.copyInto(t, view);
+  return view;
+}
+
 /** Runs one case on the active backend; returns the error of each output and each gradient. */
-function runCase(c: OpCase): { fwd: number[]; grad: number[] } {
+function runCase(c: OpCase, layout: 'contiguous' | 'strided'): { fwd: number[]; grad: number[] } {
   const spec = OPS[c.op];
   const inputs = c.inputs.map((s) => {
-    const t = load(s);
+    const t = layout === 'strided' ? strided(load(s)) : load(s);
     return s.grad ? t.setRequiresGrad(true) : t;
   });
   const out = spec.run(inputs, c.params);
@@ -56,9 +69,12 @@ for (const backend of backends) {
         const { fwd: fwdTol, grad: gradTol } = OPS[op];
         T.withBackend(backend, () => {
           for (const c of cases) {
-            const r = runCase(c);
-            r.fwd.forEach((e, i) => assert.ok(e <= fwdTol, `${c.name}: output ${i} error ${e.toExponential(2)} > ${fwdTol}`));
-            r.grad.forEach((e, i) => assert.ok(e <= gradTol, `${c.name}: gradient ${i} error ${e.toExponential(2)} > ${gradTol}`));
+            for (const layout of ['contiguous', 'strided'] as const) {
+              const r = runCase(c, layout);
+              const what = `${c.name} (${layout} inputs)`;
+              r.fwd.forEach((e, i) => assert.ok(e <= fwdTol, `${what}: output ${i} error ${e.toExponential(2)} > ${fwdTol}`));
+              r.grad.forEach((e, i) => assert.ok(e <= gradTol, `${what}: gradient ${i} error ${e.toExponential(2)} > ${gradTol}`));
+            }
           }
         });
       });
