@@ -5,6 +5,11 @@ import { byteOrder, byteToChar, compilePattern, gpt2Pattern, preTokenize } from 
 import { BpeTokenizer, byteVocab, maxTokenId, pairKey, type AddedToken } from './bpe.ts';
 import { PairHeap } from './pair-heap.ts';
 
+/** The end-of-text marker written between documents. */
+export const endOfText = '<|endoftext|>';
+/** ChatML-style turn markers, for chat templates and fine-tuning. */
+export const chatTokens: readonly string[] = ['<|im_start|>', '<|im_end|>'];
+
 export interface TrainBpeOptions {
   /** Final vocabulary size, including the 256 byte tokens and the special tokens. */
   readonly vocabSize: number;

@@ -85,7 +85,8 @@ export class BpeTokenizer {
       check(Number.isInteger(id) && id >= 0 && id <= maxTokenId, where, `vocab id of '${tok}' must be an integer in [0, ${maxTokenId}], got ${id}`);
       this.idToken[id] = tok;
       const bytes = charsToBytes(tok);
-      if (bytes) this.idBytes[id] = bytes;
+      // A token outside the byte alphabet (possible in files made elsewhere) decodes as its UTF-8.
+      this.idBytes[id] = bytes ?? this.encoder.encode(tok);
       maxId = Math.max(maxId, id);
     }
     for (let b = 0; b < 256; b++) {
@@ -207,6 +208,23 @@ export class BpeTokenizer {
   /** Text of some ids; invalid UTF-8 (a split multi-byte char) decodes to U+FFFD. */
   decode(ids: ArrayLike<number>, opts: DecodeOptions = {}): string {
     return new TextDecoder('utf-8').decode(this.decodeBytes(ids, opts));
+  }
+
+  /**
+   * A copy with more added tokens (e.g. chat markers for fine-tuning) given the next free ids;
+   * contents already present keep their ids.
+   */
+  withAddedTokens(contents: readonly string[], special = true): BpeTokenizer {
+    const added = [...this.addedTokens];
+    let next = this.vocabSize;
+    for (const content of contents) {
+      if (this.addedByContent.has(content) || added.some((t) => t.content === content)) continue;
+      added.push({ id: next++, content, special });
+    }
+    return new BpeTokenizer({
+      vocab: this.vocab, merges: this.merges, addedTokens: added, pattern: this.pattern,
+      addPrefixSpace: this.addPrefixSpace, ignoreMerges: this.ignoreMerges,
+    });
   }
 
   tokenToId(token: string): number | undefined {

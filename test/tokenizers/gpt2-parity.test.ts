@@ -52,3 +52,14 @@ test('gpt2 parity: long pre-tokens (heap-based merging) match gpt-3-encoder', ()
   const spaces = ' '.repeat(5000) + 'x' + '\n'.repeat(3000);
   assert.deepEqual(tok.encode(spaces), tiktoken.encode(spaces));
 });
+
+test('gpt2: chat markers added after the vocabulary are single ids; ordinary text is unchanged', () => {
+  const tok = gpt2().withAddedTokens(['<|im_start|>', '<|im_end|>', '<|endoftext|>']);
+  assert.equal(tok.vocabSize, 50259);
+  assert.equal(tok.specialId('<|endoftext|>'), 50256);
+  const text = '<|im_start|>user\nWhat is 2+2?<|im_end|>\n';
+  const ids = tok.encode(text);
+  assert.deepEqual(ids, [50257, ...tiktoken.encode('user\nWhat is 2+2?'), 50258, ...tiktoken.encode('\n')]);
+  assert.equal(tok.decode(ids), text);
+  assert.equal(tok.decode(ids, { skipSpecial: true }), 'user\nWhat is 2+2?\n');
+});

@@ -2,7 +2,7 @@
 // optionally tokenize the corpus into train/val token files and report the bigram baseline.
 import { parseArgs } from 'node:util';
 import { corpusStats, loadCorpus, prepareData } from '../../data/index.ts';
-import { saveTokenizer, trainBpe } from '../../tokenizers/index.ts';
+import { chatTokens, endOfText, saveTokenizer, trainBpe } from '../../tokenizers/index.ts';
 import { check } from '../../util/errors.ts';
 import type { Command } from '../command.ts';
 
@@ -15,6 +15,7 @@ Options:
   --text-field <name>     JSONL field holding the text (default: text)
   --vocab-size <n>        vocabulary size including bytes and special tokens (default: 8192)
   --special <token>       special token, repeatable (default: <|endoftext|>)
+  --chat                  also add the chat markers <|im_start|> and <|im_end|>
   --min-frequency <n>     smallest pair count that is still merged (default: 2)
   --out <file>            where to write tokenizer.json (default: tokenizer.json)
   --data-out <dir>        also write <dir>/train.bin and <dir>/val.bin (+ .json sidecars) and
@@ -43,6 +44,7 @@ export const tokenizerTrainCommand: Command = {
         'text-field': { type: 'string', default: 'text' },
         'vocab-size': { type: 'string', default: '8192' },
         special: { type: 'string', multiple: true },
+        chat: { type: 'boolean', default: false },
         'min-frequency': { type: 'string', default: '2' },
         out: { type: 'string', default: 'tokenizer.json' },
         'data-out': { type: 'string' },
@@ -58,7 +60,7 @@ export const tokenizerTrainCommand: Command = {
     check(valFraction >= 0 && valFraction < 1, 'tokenizer train', `--val-fraction must be a number in [0, 1), got '${values['val-fraction']}'`);
     const bigramK = Number(values['bigram-k']);
     check(bigramK > 0, 'tokenizer train', `--bigram-k must be a number > 0, got '${values['bigram-k']}'`);
-    const specialTokens = values.special ?? ['<|endoftext|>'];
+    const specialTokens = [...(values.special ?? [endOfText]), ...(values.chat ? chatTokens : [])];
 
     const docs = loadCorpus(values.corpus, { textField: values['text-field'] });
     const stats = corpusStats(docs);
