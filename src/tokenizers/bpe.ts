@@ -19,7 +19,7 @@ export interface BpeOptions {
   readonly addedTokens?: readonly AddedToken[];
   /** Pre-tokenisation regex (compiled with flags `gu`); GPT-2's by default. */
   readonly pattern?: string;
-  /** Prepend a space when the text does not start with whitespace (HF ByteLevel option). */
+  /** Prepend a space to text (each piece between added tokens) not starting with one (HF ByteLevel option). */
   readonly addPrefixSpace?: boolean;
   /** Emit a pre-token as one id when it is in the vocabulary, without merging (HF option). */
   readonly ignoreMerges?: boolean;
@@ -125,7 +125,6 @@ export class BpeTokenizer {
   /** Token ids of `text`; added tokens in the text become their ids unless allowSpecial is false. */
   encode(text: string, opts: EncodeOptions = {}): number[] {
     const out: number[] = [];
-    if (this.addPrefixSpace && text.length > 0 && !/^\s/u.test(text)) text = ' ' + text;
     if (!this.specialRe || opts.allowSpecial === false) {
       this.encodeOrdinaryInto(text, out);
       return out;
@@ -141,6 +140,8 @@ export class BpeTokenizer {
   }
 
   private encodeOrdinaryInto(text: string, out: number[]): void {
+    // Like Hugging Face's ByteLevel, the space goes before each piece between added tokens.
+    if (this.addPrefixSpace && text.length > 0 && !text.startsWith(' ')) text = ' ' + text;
     for (const word of preTokenize(text, this.re)) {
       let ids = this.cache.get(word);
       if (ids === undefined) {
