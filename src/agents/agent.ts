@@ -150,8 +150,10 @@ export class ConversableAgent {
     return this.options.humanInput(request);
   }
 
-  resetCounters(): void {
-    this.counters.clear();
+  /** Resets the auto-reply counter for one peer, or for all. */
+  resetCounters(peer?: string): void {
+    if (peer === undefined) this.counters.clear();
+    else this.counters.delete(peer);
   }
 
   clearHistory(peer?: string): void {

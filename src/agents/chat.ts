@@ -53,8 +53,8 @@ export async function initiateChat(initiator: ConversableAgent, recipient: Conve
   if (initiator.name === recipient.name) fail('initiateChat', `initiator and recipient must differ, both are '${initiator.name}'`);
   const run = new Run('chat', [initiator, recipient], { ...o, termination: termination(o) });
   run.tracer.emit({ type: 'run_start', runId: run.runId, resumed: false });
-  initiator.resetCounters();
-  recipient.resetCounters();
+  initiator.resetCounters(recipient.name);
+  recipient.resetCounters(initiator.name);
   if (o.clearHistory ?? true) {
     initiator.clearHistory(recipient.name);
     recipient.clearHistory(initiator.name);

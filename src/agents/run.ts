@@ -43,6 +43,8 @@ export interface RunOptions {
   readonly prices?: PriceTable;
   readonly clock?: () => number;
   readonly signal?: AbortSignal;
+  /** Share another run's ledger, so a nested chat's tokens count in its parent. */
+  readonly ledger?: UsageLedger;
   /** A hard cap on messages in one run, whatever else is configured. Default 100. */
   readonly maxMessages?: number;
 }
@@ -67,7 +69,7 @@ export class Run implements RunContext {
     this.runId = o.runId ?? randomUUID();
     this.signal = o.signal ?? new AbortController().signal;
     this.tracer = o.tracer ?? nullTracer;
-    this.ledger = new UsageLedger(o.prices);
+    this.ledger = o.ledger ?? new UsageLedger(o.prices);
     this.clock = o.clock ?? Date.now;
     this.startedAt = this.clock();
   }
