@@ -17,7 +17,7 @@ export function defineTool<S extends ZodType>(t: {
 }
 
 export function toolDefinition(tool: Tool<never>): ToolDefinition {
-  const schema = z.toJSONSchema(tool.inputSchema, { io: 'input' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(tool.inputSchema) as Record<string, unknown>;
   delete schema.$schema;
   return { name: tool.name, description: tool.description, parameters: schema };
 }

@@ -11,8 +11,8 @@ export interface BlockRunnerOptions {
   readonly workDir: string;
   readonly interpreters: Interpreters;
   readonly nodeArgs?: readonly string[];
-  /** Runs one prepared block; `timeoutMs` is what is left of the whole execution's budget. */
-  readonly launch: (p: Prepared, timeoutMs: number) => Promise<ProcessResult>;
+  /** Runs one prepared block with what is left of the whole execution's time and output budgets. */
+  readonly launch: (p: Prepared, timeoutMs: number, maxOutputBytes: number) => Promise<ProcessResult>;
   readonly timeoutMs: number;
   readonly maxOutputBytes: number;
   readonly onWritten?: (path: string) => void;
@@ -30,7 +30,8 @@ export async function runBlocks(blocks: readonly CodeBlock[], o: BlockRunnerOpti
     const path = join(o.workDir, p.fileName);
     writeFileSync(path, p.source);
     o.onWritten?.(path);
-    const r = await o.launch(p, Math.max(1, deadline - Date.now()));
+    const used = outputs.reduce((n, x) => n + Buffer.byteLength(x), 0);
+    const r = await o.launch(p, Math.max(1, deadline - Date.now()), Math.max(256, o.maxOutputBytes - used));
     outputs.push(r.output);
     truncated ||= r.truncated;
     if (r.exitCode !== 0) {
@@ -39,14 +40,7 @@ export async function runBlocks(blocks: readonly CodeBlock[], o: BlockRunnerOpti
       break;
     }
   }
-  let output = outputs.join('');
-  // Several blocks each under the cap could still add up past it.
-  if (Buffer.byteLength(output) > o.maxOutputBytes) {
-    const b = Buffer.from(output);
-    const half = Math.floor(o.maxOutputBytes / 2);
-    output = `${b.subarray(0, half).toString()}\n[... ${b.length - o.maxOutputBytes} bytes elided ...]\n${b.subarray(b.length - half).toString()}`;
-    truncated = true;
-  }
+  const output = outputs.join('');
   const artifacts = readdirSync(o.workDir).filter((f) => !before.has(f) && !/^block-\d+\.(mjs|cjs|py|sh)$/.test(f) && !f.startsWith('.'));
   return { exitCode, output, timedOut, truncated, artifacts };
 }

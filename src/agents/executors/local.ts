@@ -37,7 +37,7 @@ export class LocalExecutor implements CodeExecutor {
       interpreters: defaultInterpreters(),
       timeoutMs: eo.timeoutMs ?? this.options.timeoutMs ?? 10_000,
       maxOutputBytes,
-      launch: (p, timeoutMs) => runProcess(p.command, p.args, { cwd: this.workDir, env, timeoutMs, maxOutputBytes, signal: eo.signal }),
+      launch: (p, timeoutMs, maxBytes) => runProcess(p.command, p.args, { cwd: this.workDir, env, timeoutMs, maxOutputBytes: maxBytes, signal: eo.signal }),
     });
   }
 }

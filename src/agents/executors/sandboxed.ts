@@ -75,9 +75,9 @@ export class SandboxedExecutor implements CodeExecutor {
       timeoutMs: eo.timeoutMs ?? this.options.timeoutMs ?? 10_000,
       maxOutputBytes,
       onWritten: (path) => isRoot && chownSync(path, SANDBOX_UID, SANDBOX_UID),
-      launch: (p, timeoutMs) => {
+      launch: (p, timeoutMs, maxBytes) => {
         const c = sandboxCommand(bwrap, this.workDir, this.limits, p.command, p.args.map((a) => (a.startsWith('block-') ? `${WORKSPACE}/${a}` : a)));
-        return runProcess(c.command, c.args, { cwd: this.workDir, env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' }, timeoutMs, maxOutputBytes, signal: eo.signal });
+        return runProcess(c.command, c.args, { cwd: this.workDir, env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' }, timeoutMs, maxOutputBytes: maxBytes, signal: eo.signal });
       },
     });
   }
