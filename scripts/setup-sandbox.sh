@@ -13,7 +13,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-probe=(bwrap --unshare-all --die-with-parent --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --proc /proc --dev /dev /bin/sh -c 'echo sandbox-ok')
+probe=(bwrap --unshare-all --die-with-parent --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64 --proc /proc --dev /dev /bin/sh -c 'echo sandbox-ok')
 if [ "$(id -u)" -eq 0 ]; then probe=(setpriv --reuid=65534 --regid=65534 --clear-groups -- "${probe[@]}"); fi
 if ! out=$("${probe[@]}" 2>&1) || [ "$out" != sandbox-ok ]; then
   echo "setup-sandbox: bubblewrap is installed but cannot create namespaces here: $out" >&2
