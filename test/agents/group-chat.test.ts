@@ -90,7 +90,7 @@ test('group chat: a handoff overrides the selection mode', async () => {
   const r = await group({ speakerSelection: 'round_robin', maxRound: 5 }, agents).run('b', 'go');
   // round-robin would give b c a b c; a hands off to c instead of b, then round-robin goes on to a
   assert.equal(speakers(r), 'bcaca');
-  assert.equal(r.transcript[3].message.handoff, 'c');
+  assert.equal(r.transcript[2].message.handoff, 'c');
 });
 
 test('group chat: a member that stops ends the run with its reason', async () => {
