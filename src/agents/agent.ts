@@ -61,6 +61,8 @@ export interface ConversableAgentOptions {
   readonly tools?: readonly Tool<never>[];
   /** Tools this agent's model is told about. */
   readonly modelTools?: readonly Tool<never>[];
+  /** If set, the model is streamed and each text delta is passed here as it arrives. */
+  readonly onToken?: (delta: string, agent: string) => void;
 }
 
 interface StackEntry {

@@ -2,7 +2,16 @@
 import type { ReplyContext, ReplyOutcome } from './agent.ts';
 import { extractCodeBlocks } from './code-blocks.ts';
 import { threadToChat, type AgentMessage } from './messages.ts';
+import { collectStream } from './providers/common.ts';
 import { runToolCalls, toolDefinition } from './tools.ts';
+import type { StreamEvent } from '../spec/chat-model.ts';
+
+async function* tap(events: AsyncIterable<StreamEvent>, onDelta: (d: string) => void): AsyncGenerator<StreamEvent> {
+  for await (const e of events) {
+    if (e.type === 'delta') onDelta(e.content);
+    yield e;
+  }
+}
 
 const stop = (stopReason: string): ReplyOutcome => ({ final: true, reply: null, stopReason });
 
@@ -68,7 +77,9 @@ export async function modelReply(ctx: ReplyContext): Promise<ReplyOutcome | null
   const tools = (agent.options.modelTools ?? []).map(toolDefinition);
   run.tracer.emit({ type: 'model_call_start', agent: agent.name, model: model.name, messages: messages.length, tools: tools.length });
   const t0 = run.clock();
-  const r = await model.generate({ messages, ...(tools.length ? { tools } : {}), ...(agent.options.temperature !== undefined ? { temperature: agent.options.temperature } : {}), signal: run.signal });
+  const request = { messages, ...(tools.length ? { tools } : {}), ...(agent.options.temperature !== undefined ? { temperature: agent.options.temperature } : {}), signal: run.signal };
+  const onToken = agent.options.onToken;
+  const r = onToken ? await collectStream(tap(model.stream(request), (d) => onToken(d, agent.name))) : await model.generate(request);
   run.ledger.record(agent.name, model.name, r.usage);
   run.tracer.emit({ type: 'model_call_end', agent: agent.name, model: model.name, promptTokens: r.usage.promptTokens, completionTokens: r.usage.completionTokens, finishReason: r.finishReason, ms: run.clock() - t0 });
   return { final: true, reply: { content: r.message.content, ...(r.message.toolCalls?.length ? { toolCalls: r.message.toolCalls } : {}) } };
