@@ -1,17 +1,27 @@
 // Human input sources: the terminal, or a fixed script (tests, batch runs).
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { fail } from '../util/errors.ts';
 import type { HumanInputRequest, HumanInputSource } from './agent.ts';
 
-export function terminalInput(input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): HumanInputSource {
-  return async (r) => {
-    const rl = createInterface({ input, output, terminal: false });
-    try {
-      return await rl.question(r.prompt);
-    } finally {
-      rl.close();
-    }
+/** Reads answers line by line from a stream (the terminal by default); end of input answers 'exit'. */
+export function terminalInput(input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): HumanInputSource & { close(): void } {
+  // One reader for the whole session: a reader per question would drop lines already buffered.
+  const rl = createInterface({ input, terminal: false });
+  const lines: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  let closed = false;
+  rl.on('line', (l) => (waiting.length ? waiting.shift()!(l) : lines.push(l)));
+  rl.on('close', () => {
+    closed = true;
+    for (const w of waiting.splice(0)) w('exit');
+  });
+  const source = async (r: HumanInputRequest): Promise<string> => {
+    output.write(r.prompt);
+    if (lines.length) return lines.shift()!;
+    if (closed) return 'exit';
+    return new Promise((ok) => waiting.push(ok));
   };
+  return Object.assign(source, { close: () => rl.close() });
 }
 
 /** Answers from a list in order and keeps every request; running out is an error. */
