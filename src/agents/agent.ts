@@ -58,9 +58,9 @@ export interface ConversableAgentOptions {
   readonly codeLookback?: number;
   readonly codeTimeoutMs?: number;
   /** Tools this agent runs when asked. */
-  readonly tools?: readonly Tool<never>[];
+  readonly tools?: readonly Tool[];
   /** Tools this agent's model is told about. */
-  readonly modelTools?: readonly Tool<never>[];
+  readonly modelTools?: readonly Tool[];
   /** If set, the model is streamed and each text delta is passed here as it arrives. */
   readonly onToken?: (delta: string, agent: string) => void;
 }
@@ -78,7 +78,7 @@ export class ConversableAgent {
   readonly description: string;
   readonly threads = new Map<string, ChatEntry[]>();
   readonly counters = new Map<string, number>();
-  readonly tools: ReadonlyMap<string, Tool<never>>;
+  readonly tools: ReadonlyMap<string, Tool>;
   private readonly stack: StackEntry[] = [];
 
   constructor(readonly options: ConversableAgentOptions) {

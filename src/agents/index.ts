@@ -22,3 +22,4 @@ export * from './termination.ts';
 export * from './tools.ts';
 export * from './tracing.ts';
 export * from './usage.ts';
+export * from './mocks.ts';

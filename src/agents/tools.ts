@@ -16,7 +16,7 @@ export function defineTool<S extends ZodType>(t: {
   return { specVersion: 1, name: t.name, description: t.description, inputSchema: t.input as ZodType<z.output<S>>, execute: t.execute };
 }
 
-export function toolDefinition(tool: Tool<never>): ToolDefinition {
+export function toolDefinition(tool: Tool): ToolDefinition {
   const schema = z.toJSONSchema(tool.inputSchema) as Record<string, unknown>;
   delete schema.$schema;
   return { name: tool.name, description: tool.description, parameters: schema };
@@ -44,7 +44,7 @@ export interface ToolRunResult {
 /** Runs calls concurrently; results come back in call order whatever order they finish in. */
 export async function runToolCalls(
   calls: readonly ToolCall[],
-  tools: ReadonlyMap<string, Tool<never>>,
+  tools: ReadonlyMap<string, Tool>,
   ctx: { agentName: string; signal: AbortSignal; tracer: Tracer },
 ): Promise<ToolRunResult> {
   let handoff: string | undefined;
@@ -64,7 +64,7 @@ export async function runToolCalls(
         const parsed = (tool.inputSchema as ZodType).safeParse(raw);
         if (!parsed.success) return err(`invalid arguments for '${call.name}':\n${z.prettifyError(parsed.error)}`);
         try {
-          const out = await tool.execute(parsed.data as never, { signal: ctx.signal, callId: call.id, agentName: ctx.agentName });
+          const out = await tool.execute(parsed.data, { signal: ctx.signal, callId: call.id, agentName: ctx.agentName });
           if (isHandoff(out)) {
             handoff ??= out.handoff;
             return { toolCallId: call.id, name: call.name, content: out.message ?? `Transferred to ${out.handoff}.`, isError: false };

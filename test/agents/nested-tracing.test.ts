@@ -10,7 +10,6 @@ import { registerNestedChats } from '../../src/agents/nested.ts';
 import { ScriptedModel } from '../../src/agents/providers/scripted.ts';
 import { defineTool } from '../../src/agents/tools.ts';
 import { JsonlTracer } from '../../src/agents/tracing.ts';
-import type { Tool } from '../../src/spec/tool.ts';
 import { lines, modelOf, scriptedAgent } from './helpers/setup.ts';
 
 test('nested chat: the outer thread receives only the inner summary', async () => {
@@ -41,8 +40,8 @@ test('tracing: every message, model call and tool call lands in runs/<id>/trace.
     { content: '', toolCalls: [{ id: 'c1', name: 'add', arguments: '{"a":1,"b":2}' }], usage: { promptTokens: 11, completionTokens: 7, totalTokens: 18 } },
     { content: '3 TERMINATE', usage: { promptTokens: 20, completionTokens: 2, totalTokens: 22 } },
   ]);
-  const bot = new ConversableAgent({ name: 'bot', model, modelTools: [add as Tool<never>] });
-  const runner = new ConversableAgent({ name: 'runner', tools: [add as Tool<never>], isTerminationMsg: (m) => m.content.endsWith('TERMINATE') });
+  const bot = new ConversableAgent({ name: 'bot', model, modelTools: [add] });
+  const runner = new ConversableAgent({ name: 'runner', tools: [add], isTerminationMsg: (m) => m.content.endsWith('TERMINATE') });
   const r = await initiateChat(runner, bot, '1+2?', { runId: 'run-7', tracer });
   const events = readFileSync(join(dir, 'run-7', 'trace.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(events.map((e) => e.type), [

@@ -18,7 +18,7 @@ const add = defineTool({
 const ctx = { agentName: 't', signal: new AbortController().signal, tracer: nullTracer };
 
 test('tool definition: the zod schema becomes JSON Schema for the model', () => {
-  assert.deepEqual(toolDefinition(add as Tool<never>), {
+  assert.deepEqual(toolDefinition(add), {
     name: 'add',
     description: 'Adds two integers.',
     parameters: {
@@ -36,8 +36,8 @@ test('a schema violation is returned to the model as an error result and the cha
     { content: '', toolCalls: [{ id: 'c2', name: 'add', arguments: '{"a": 2, "b": 3}' }] },
     'The sum is 5. TERMINATE',
   ]);
-  const assistant = new ConversableAgent({ name: 'assistant', model, modelTools: [add as Tool<never>] });
-  const executor = new ConversableAgent({ name: 'executor', tools: [add as Tool<never>], isTerminationMsg: (m) => m.content.endsWith('TERMINATE') });
+  const assistant = new ConversableAgent({ name: 'assistant', model, modelTools: [add] });
+  const executor = new ConversableAgent({ name: 'executor', tools: [add], isTerminationMsg: (m) => m.content.endsWith('TERMINATE') });
   const r = await initiateChat(executor, assistant, 'What is 2 + 3?');
   assert.equal(r.transcript.length, 6);
   assert.equal(r.stopReason, 'executor: termination message received');
@@ -66,7 +66,7 @@ test('parallel calls run concurrently and come back in call order', async () => 
       return tag;
     },
   });
-  const tools = new Map([['sleepy', sleepy as Tool<never>]]);
+  const tools = new Map([['sleepy', sleepy]]);
   const calls = [
     { id: '1', name: 'sleepy', arguments: '{"ms": 60, "tag": "slow"}' },
     { id: '2', name: 'sleepy', arguments: '{"ms": 1, "tag": "fast"}' },
@@ -79,7 +79,7 @@ test('parallel calls run concurrently and come back in call order', async () => 
 
 test('unknown tools, bad JSON and thrown errors become error results', async () => {
   const boom = defineTool({ name: 'boom', description: 'throws', input: z.object({}), execute: async () => { throw new Error('kaput'); } });
-  const tools = new Map<string, Tool<never>>([['add', add as Tool<never>], ['boom', boom as Tool<never>]]);
+  const tools = new Map<string, Tool>([['add', add], ['boom', boom]]);
   const r = await runToolCalls([
     { id: 'u', name: 'nope', arguments: '{}' },
     { id: 'j', name: 'add', arguments: '{"a": 1,' },
@@ -94,7 +94,7 @@ test('unknown tools, bad JSON and thrown errors become error results', async () 
 });
 
 test('a handoff tool marks the reply with its target', async () => {
-  const r = await runToolCalls([{ id: 'h', name: 'transfer_to_billing', arguments: '{}' }], new Map([['transfer_to_billing', handoffTool('billing') as Tool<never>]]), ctx);
+  const r = await runToolCalls([{ id: 'h', name: 'transfer_to_billing', arguments: '{}' }], new Map([['transfer_to_billing', handoffTool('billing')]]), ctx);
   assert.equal(r.handoff, 'billing');
   assert.equal(r.results[0].content, 'Transferred to billing.');
 });
