@@ -113,3 +113,19 @@ async function summarize(run: Run, a: ConversableAgent, b: ConversableAgent, met
   run.ledger.record(a.options.model ? a.name : b.name, model.name, r.usage);
   return r.message.content;
 }
+
+export interface SequentialChat extends ChatOptions {
+  readonly recipient: ConversableAgent;
+  readonly message: string;
+}
+
+/** Runs chats one after another; each opening message carries the summaries so far. */
+export async function initiateChats(initiator: ConversableAgent, chats: readonly SequentialChat[]): Promise<ChatResult[]> {
+  const results: ChatResult[] = [];
+  for (const { recipient, message, ...o } of chats) {
+    const carry = results.map((r) => r.summary).filter(Boolean);
+    const opening = carry.length ? `${message}\nContext:\n${carry.join('\n')}` : message;
+    results.push(await initiateChat(initiator, recipient, opening, o));
+  }
+  return results;
+}

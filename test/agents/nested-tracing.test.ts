@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConversableAgent } from '../../src/agents/agent.ts';
-import { initiateChat } from '../../src/agents/chat.ts';
+import { initiateChat, initiateChats } from '../../src/agents/chat.ts';
 import { registerNestedChats } from '../../src/agents/nested.ts';
 import { ScriptedModel } from '../../src/agents/providers/scripted.ts';
 import { defineTool } from '../../src/agents/tools.ts';
@@ -51,4 +51,18 @@ test('tracing: every message, model call and tool call lands in runs/<id>/trace.
   assert.equal(events.find((e) => e.type === 'tool_result').content, '3');
   assert.deepEqual(r.usage, { promptTokens: 31, completionTokens: 9, totalTokens: 40 });
   assert.equal(events.at(-1).reason, 'runner: termination message received');
+});
+
+test('sequential chats carry each summary into the next opening; reflection summaries use the model', async () => {
+  const boss = scriptedAgent('boss', ['summary: the plan is to buy milk']);
+  const planner = scriptedAgent('planner', ['plan: buy milk. TERMINATE']);
+  const shopper = scriptedAgent('shopper', ['bought it']);
+  const [first, second] = await initiateChats(boss, [
+    { recipient: planner, message: 'make a plan', maxTurns: 1, summaryMethod: 'reflection' },
+    { recipient: shopper, message: 'do it', maxTurns: 1 },
+  ]);
+  assert.equal(first.summary, 'summary: the plan is to buy milk');
+  assert.match(modelOf(boss).calls[0].messages[1].content, /^planner: plan: buy milk\. TERMINATE$/m);
+  assert.equal(second.transcript[0].message.content, 'do it\nContext:\nsummary: the plan is to buy milk');
+  assert.equal(second.summary, 'bought it');
 });
