@@ -24,6 +24,8 @@ export interface ChatResult {
   readonly usage: Usage;
   readonly cost: number;
   readonly modelCalls: number;
+  /** Tokens per agent (selector calls are filed under `<manager>.selector`). */
+  readonly usageByAgent: Readonly<Record<string, Usage>>;
   readonly stopReason: string;
   /** The agent that declined to reply, when the chat ended that way. */
   readonly stoppedBy?: string;
@@ -90,24 +92,27 @@ async function loop(run: Run, a: ConversableAgent, b: ConversableAgent, pos: Pos
     pos = { ...pos, next: peer.name, turns: pos.turns + (speaker === b ? 1 : 0) };
     reason = deliver(run, speaker, peer, out.reply, pos);
   }
+  return finishRun(run, reason, await summarize(run, a, b, o.summaryMethod ?? 'last'), stoppedBy);
+}
+
+/** Traces the stop and gathers the result; shared with group chats. */
+export function finishRun(run: Run, reason: string, summary: string, stoppedBy: string | undefined): ChatResult {
   run.tracer.emit({ type: 'termination', reason });
+  const l = run.ledger.toJSON();
   return {
-    runId: run.runId,
-    transcript: run.transcript,
-    summary: await summarize(run, a, b, o.summaryMethod ?? 'last'),
-    usage: run.ledger.total,
-    cost: run.ledger.cost,
-    modelCalls: run.ledger.modelCalls,
-    stopReason: reason,
-    ...(stoppedBy ? { stoppedBy } : {}),
+    runId: run.runId, transcript: run.transcript, summary, usage: l.total, cost: l.cost, modelCalls: l.modelCalls,
+    usageByAgent: l.perAgent, stopReason: reason, ...(stoppedBy ? { stoppedBy } : {}),
   };
 }
 
+export function lastText(transcript: readonly ChatEntry[]): string {
+  const last = [...transcript].reverse().find((e) => e.message.content.trim() !== '');
+  return last ? stripMarker(last.message.content, 'TERMINATE') : '';
+}
+
 async function summarize(run: Run, a: ConversableAgent, b: ConversableAgent, method: 'last' | 'reflection'): Promise<string> {
-  const last = [...run.transcript].reverse().find((e) => e.message.content.trim() !== '');
-  const lastText = last ? stripMarker(last.message.content, 'TERMINATE') : '';
   const model = a.options.model ?? b.options.model;
-  if (method === 'last' || !model) return lastText;
+  if (method === 'last' || !model) return lastText(run.transcript);
   const text = run.transcript.map((e) => `${e.from}: ${e.message.content}`).join('\n');
   const r = await model.generate({ messages: [{ role: 'system', content: 'Summarize the conversation below in a few sentences, keeping every result and decision.' }, { role: 'user', content: text }], signal: run.signal });
   run.ledger.record(a.options.model ? a.name : b.name, model.name, r.usage);

@@ -4,8 +4,8 @@
 import type { ChatModel } from '../spec/chat-model.ts';
 import { check, fail } from '../util/errors.ts';
 import { ConversableAgent, type HumanInputSource } from './agent.ts';
-import type { ChatResult } from './chat.ts';
-import { stripMarker, type AgentMessage, type ChatEntry } from './messages.ts';
+import { finishRun, lastText, type ChatResult } from './chat.ts';
+import type { AgentMessage, ChatEntry } from './messages.ts';
 import { SeededRng } from './rng.ts';
 import { Run, type RunOptions, type RunSnapshot } from './run.ts';
 import { candidatesAfter, selectSpeaker, type SpeakerSelectionMode, type TransitionRules } from './speaker-selection.ts';
@@ -108,17 +108,6 @@ export class GroupChat {
       pos = { ...pos, last: speaker.name, rounds: pos.rounds + 1, rng: rng.state };
       reason = this.broadcast(run, speaker.name, out.reply, pos);
     }
-    run.tracer.emit({ type: 'termination', reason });
-    const last = [...run.transcript].reverse().find((e) => e.message.content.trim() !== '');
-    return {
-      runId: run.runId,
-      transcript: run.transcript,
-      summary: last ? stripMarker(last.message.content, 'TERMINATE') : '',
-      usage: run.ledger.total,
-      cost: run.ledger.cost,
-      modelCalls: run.ledger.modelCalls,
-      stopReason: reason,
-      ...(stoppedBy ? { stoppedBy } : {}),
-    };
+    return finishRun(run, reason, lastText(run.transcript), stoppedBy);
   }
 }

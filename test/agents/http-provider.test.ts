@@ -43,6 +43,27 @@ test('http provider: stream yields the deltas in order and a done with usage', a
   }
 });
 
+test('http provider: streamed tool calls are assembled from their deltas', async () => {
+  const base = { id: 'x', object: 'chat.completion.chunk', model: 'm1' };
+  const tc = (d: Record<string, unknown>) => ({ ...base, choices: [{ index: 0, delta: { tool_calls: [d] }, finish_reason: null }] });
+  const srv = await startFixtureServer(() => ({ sse: [
+    tc({ index: 0, id: 'call_a', type: 'function', function: { name: 'add', arguments: '' } }),
+    tc({ index: 0, function: { arguments: '{"a":' } }),
+    tc({ index: 1, id: 'call_b', type: 'function', function: { name: 'mul', arguments: '{"x":2}' } }),
+    tc({ index: 0, function: { arguments: ' 1}' } }),
+    { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] },
+    '[DONE]',
+  ] }));
+  try {
+    const m = new OpenAICompatibleModel({ baseUrl: srv.baseUrl, model: 'm1' });
+    const r = await collectStream(m.stream(hello));
+    assert.deepEqual(r.message.toolCalls, [{ id: 'call_a', name: 'add', arguments: '{"a": 1}' }, { id: 'call_b', name: 'mul', arguments: '{"x":2}' }]);
+    assert.equal(r.finishReason, 'tool_calls');
+  } finally {
+    await srv.close();
+  }
+});
+
 test('http provider: retries 503 with doubling backoff, honours Retry-After, then succeeds', async () => {
   const srv = await startFixtureServer((_b, i) => (i === 0 ? { status: 503 } : i === 1 ? { status: 429, headers: { 'retry-after': '2' } } : i === 2 ? { status: 500 } : { json: completion('ok') }));
   try {

@@ -63,6 +63,7 @@ test('CostBudget uses the price table: 1M prompt tokens at 2 + 1M completion at 
   assert.equal(r.modelCalls, 2);
   assert.ok(Math.abs(r.cost - 1.2) < 1e-12);
   assert.match(r.stopReason, /^cost budget: 1\.200000 >= 1$/);
+  assert.deepEqual(r.usageByAgent, { b: u, a: u });
 });
 
 test('Timeout fires under a fake clock', async () => {
