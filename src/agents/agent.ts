@@ -6,6 +6,7 @@ import type { ChatModel } from '../spec/chat-model.ts';
 import type { Tool } from '../spec/tool.ts';
 import { check } from '../util/errors.ts';
 import type { AgentState } from './agent-state.ts';
+import type { CodeBlock } from './code-blocks.ts';
 import type { CodeExecutor } from './executors/types.ts';
 import { endsWithMarker, type AgentMessage, type ChatEntry } from './messages.ts';
 import { codeExecutionReply, humanAndTerminationReply, modelReply, toolCallReply } from './reply-functions.ts';
@@ -57,6 +58,8 @@ export interface ConversableAgentOptions {
   /** How many of the sender's latest messages to scan for code. Default 1. */
   readonly codeLookback?: number;
   readonly codeTimeoutMs?: number;
+  /** Runs before any code: true runs it, false refuses (the model is told), a list runs those blocks instead. */
+  readonly approveCode?: (blocks: readonly CodeBlock[], agent: string) => Promise<boolean | readonly CodeBlock[]>;
   /** Tools this agent runs when asked. */
   readonly tools?: readonly Tool[];
   /** Tools this agent's model is told about. */

@@ -59,8 +59,11 @@ export async function codeExecutionReply(ctx: ReplyContext): Promise<ReplyOutcom
   if (!executor) return null;
   // Only the other party's messages: never re-run code quoted in our own execution output.
   const theirs = ctx.messages.filter((e) => e.from !== ctx.agent.name).slice(-(ctx.agent.options.codeLookback ?? 1));
-  const blocks = theirs.flatMap((e) => extractCodeBlocks(e.message.content));
-  if (blocks.length === 0) return null;
+  const found = theirs.flatMap((e) => extractCodeBlocks(e.message.content));
+  if (found.length === 0) return null;
+  const approval = ctx.agent.options.approveCode ? await ctx.agent.options.approveCode(found, ctx.agent.name) : true;
+  if (approval === false) return { final: true, reply: { content: 'exitcode: 1 (execution not approved)\nThe code was not run: the reviewer did not approve it.' } };
+  const blocks = approval === true ? found : approval;
   const t0 = ctx.run.clock();
   const r = await executor.execute(blocks, { timeoutMs: ctx.agent.options.codeTimeoutMs, signal: ctx.run.signal });
   ctx.run.tracer.emit({ type: 'code_execution', agent: ctx.agent.name, executor: executor.name, blocks: blocks.length, exitCode: r.exitCode, timedOut: r.timedOut, ms: ctx.run.clock() - t0 });

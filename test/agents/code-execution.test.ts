@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { extractCodeBlocks } from '../../src/agents/code-blocks.ts';
 import { ConversableAgent, defaultTermination } from '../../src/agents/agent.ts';
 import { initiateChat } from '../../src/agents/chat.ts';
@@ -86,4 +86,21 @@ test('bounded output never holds more than its cap', () => {
   }
   assert.ok(b.text().endsWith('line 999\n'));
   assert.ok(b.text().startsWith('line 0\nline 1\n'));
+});
+
+test('code approval: a refusal runs nothing and tells the model; an edit runs the edited blocks', async () => {
+  const ask = (approve: ConversableAgent['options']['approveCode']) => {
+    const model = new ScriptedModel(['```sh\necho hacked > pwned.txt\n```', 'ok TERMINATE']);
+    const assistant = new ConversableAgent({ name: 'assistant', model });
+    const executor = new LocalExecutor(quiet);
+    const proxy = new ConversableAgent({ name: 'proxy', executor, approveCode: approve, isTerminationMsg: defaultTermination });
+    return { run: initiateChat(proxy, assistant, 'go'), executor };
+  };
+  const refused = ask(async () => false);
+  const r1 = await refused.run;
+  assert.equal(r1.transcript[2].message.content, 'exitcode: 1 (execution not approved)\nThe code was not run: the reviewer did not approve it.');
+  assert.deepEqual(readdirSync(refused.executor.workDir), []);
+  const edited = ask(async () => [{ language: 'sh', code: 'echo safe' }]);
+  const r2 = await edited.run;
+  assert.equal(r2.transcript[2].message.content, 'exitcode: 0 (execution succeeded)\nCode output:\nsafe\n');
 });
