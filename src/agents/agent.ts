@@ -64,6 +64,8 @@ export interface ConversableAgentOptions {
   readonly tools?: readonly Tool[];
   /** Tools this agent's model is told about. */
   readonly modelTools?: readonly Tool[];
+  /** When this agent both offers and runs a tool, model calls it may make in one reply. Default 5. */
+  readonly maxToolIterations?: number;
   /** If set, the model is streamed and each text delta is passed here as it arrives. */
   readonly onToken?: (delta: string, agent: string) => void;
 }

@@ -4,7 +4,7 @@ import { extractCodeBlocks } from './code-blocks.ts';
 import { threadToChat, type AgentMessage } from './messages.ts';
 import { collectStream } from './providers/common.ts';
 import { runToolCalls, toolDefinition } from './tools.ts';
-import type { StreamEvent } from '../spec/chat-model.ts';
+import type { ChatMessage, GenerateResponse, StreamEvent, ToolDefinition } from '../spec/chat-model.ts';
 
 async function* tap(events: AsyncIterable<StreamEvent>, onDelta: (d: string) => void): AsyncGenerator<StreamEvent> {
   for await (const e of events) {
@@ -71,19 +71,41 @@ export async function codeExecutionReply(ctx: ReplyContext): Promise<ReplyOutcom
   return { final: true, reply: { content: `exitcode: ${r.exitCode} (${status})\nCode output:\n${r.output}` } };
 }
 
-export async function modelReply(ctx: ReplyContext): Promise<ReplyOutcome | null> {
+/** One model call with usage and trace. */
+async function callModel(ctx: ReplyContext, messages: ChatMessage[], tools: ToolDefinition[]): Promise<GenerateResponse> {
   const { agent, run } = ctx;
-  const model = agent.options.model;
-  if (!model) return null;
-  const system = agent.options.systemMessage;
-  const messages = [...(system ? [{ role: 'system' as const, content: system }] : []), ...threadToChat(ctx.messages, agent.name)];
-  const tools = (agent.options.modelTools ?? []).map(toolDefinition);
+  const model = agent.options.model!;
+  const request = { messages, ...(tools.length ? { tools } : {}), ...(agent.options.temperature !== undefined ? { temperature: agent.options.temperature } : {}), signal: run.signal };
   run.tracer.emit({ type: 'model_call_start', agent: agent.name, model: model.name, messages: messages.length, tools: tools.length });
   const t0 = run.clock();
-  const request = { messages, ...(tools.length ? { tools } : {}), ...(agent.options.temperature !== undefined ? { temperature: agent.options.temperature } : {}), signal: run.signal };
   const onToken = agent.options.onToken;
   const r = onToken ? await collectStream(tap(model.stream(request), (d) => onToken(d, agent.name))) : await model.generate(request);
   run.ledger.record(agent.name, model.name, r.usage);
   run.tracer.emit({ type: 'model_call_end', agent: agent.name, model: model.name, promptTokens: r.usage.promptTokens, completionTokens: r.usage.completionTokens, finishReason: r.finishReason, ms: run.clock() - t0 });
-  return { final: true, reply: { content: r.message.content, ...(r.message.toolCalls?.length ? { toolCalls: r.message.toolCalls } : {}) } };
+  return r;
+}
+
+/**
+ * The model's reply. When every tool the model calls is one this agent runs itself, the calls
+ * are run and the model is called again (up to maxToolIterations), so a single agent can use
+ * tools without a partner; otherwise the tool calls go out as the reply.
+ */
+export async function modelReply(ctx: ReplyContext): Promise<ReplyOutcome | null> {
+  const { agent, run } = ctx;
+  if (!agent.options.model) return null;
+  const system = agent.options.systemMessage;
+  const messages: ChatMessage[] = [...(system ? [{ role: 'system' as const, content: system }] : []), ...threadToChat(ctx.messages, agent.name)];
+  const tools = (agent.options.modelTools ?? []).map(toolDefinition);
+  const maxIterations = agent.options.maxToolIterations ?? 5;
+  for (let i = 0; ; i++) {
+    const r = await callModel(ctx, [...messages], tools);
+    const calls = r.message.toolCalls ?? [];
+    const selfRun = calls.length > 0 && calls.every((c) => agent.tools.has(c.name));
+    if (!selfRun || i >= maxIterations) {
+      return { final: true, reply: { content: r.message.content, ...(calls.length ? { toolCalls: calls } : {}) } };
+    }
+    const out = await runToolCalls(calls, agent.tools, { agentName: agent.name, signal: run.signal, tracer: run.tracer });
+    if (out.handoff) return { final: true, reply: { content: out.results.map((x) => x.content).join('\n'), handoff: out.handoff } };
+    messages.push(r.message, ...out.results.map((x): ChatMessage => ({ role: 'tool', content: x.content, toolCallId: x.toolCallId, name: x.name })));
+  }
 }

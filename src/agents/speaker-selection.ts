@@ -102,7 +102,7 @@ async function autoSelect(s: SelectionContext): Promise<ConversableAgent> {
     { role: 'user', content: `Read the conversation above, then choose who speaks next from [${names.join(', ')}]. Reply with the name only.` },
   ];
   for (let attempt = 0; attempt <= s.selectorRetries; attempt++) {
-    const r = await model.generate({ messages, temperature: 0, signal: s.run.signal });
+    const r = await model.generate({ messages: [...messages], temperature: 0, signal: s.run.signal });
     s.run.ledger.record(`${s.managerName}.selector`, model.name, r.usage);
     const pick = parseSpeakerName(r.message.content, s.candidates);
     if (pick) return pick;

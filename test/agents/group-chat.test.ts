@@ -46,6 +46,7 @@ test('group chat: auto selection retries a malformed answer, then falls back to 
   // the selector's calls count in the run's usage: 4 speaker calls + 6 selector calls
   assert.equal(r.modelCalls, 10);
   assert.match(selector.calls[0].messages.at(-1)?.content ?? '', /choose who speaks next from \[a, b, c\]/);
+  assert.equal(selector.calls[2].messages.at(-1)?.content, "'I think b should go' is not exactly one of a, b, c. Reply with exactly one of: a, b, c.");
 });
 
 test('group chat: manual selection by name or number, re-asking on bad input', async () => {

@@ -98,3 +98,26 @@ test('a handoff tool marks the reply with its target', async () => {
   assert.equal(r.handoff, 'billing');
   assert.equal(r.results[0].content, 'Transferred to billing.');
 });
+
+test('single agent: tools it both offers and runs are called in a loop until the model answers', async () => {
+  const model = new ScriptedModel([
+    { content: '', toolCalls: [{ id: 'c1', name: 'add', arguments: '{"a": 2}' }] },
+    { content: '', toolCalls: [{ id: 'c2', name: 'add', arguments: '{"a": 2, "b": 3}' }] },
+    'It is 5.',
+  ]);
+  const solo = new ConversableAgent({ name: 'solo', model, modelTools: [add], tools: [add] });
+  const user = new ConversableAgent({ name: 'user' });
+  const r = await initiateChat(user, solo, '2 + 3?', { maxTurns: 1 });
+  assert.deepEqual(r.transcript.map((e) => e.message.content), ['2 + 3?', 'It is 5.']);
+  assert.equal(r.modelCalls, 3);
+  assert.equal(model.calls[1].messages.at(-1)?.role, 'tool');
+  assert.match(model.calls[1].messages.at(-1)?.content ?? '', /^Error: invalid arguments for 'add'/);
+  assert.equal(model.calls[2].messages.at(-1)?.content, '5');
+
+  const looping = new ScriptedModel(() => ({ content: '', toolCalls: [{ id: 'c', name: 'add', arguments: '{"a": 1, "b": 1}' }] }));
+  const stuck = new ConversableAgent({ name: 'stuck', model: looping, modelTools: [add], tools: [add], maxToolIterations: 2 });
+  const r2 = await initiateChat(user, stuck, 'loop', { maxTurns: 1 });
+  // three model calls (the first and two iterations), then the calls go out unexecuted
+  assert.equal(looping.calls.length, 3);
+  assert.equal(r2.transcript[1].message.toolCalls?.length, 1);
+});
