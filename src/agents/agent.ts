@@ -10,7 +10,7 @@ import type { CodeBlock } from './code-blocks.ts';
 import type { CodeExecutor } from './executors/types.ts';
 import { endsWithMarker, type AgentMessage, type ChatEntry } from './messages.ts';
 import { codeExecutionReply, humanAndTerminationReply, modelReply, toolCallReply } from './reply-functions.ts';
-import type { RunContext } from './run.ts';
+import { Run, type RunContext } from './run.ts';
 
 export type HumanInputMode = 'ALWAYS' | 'TERMINATE' | 'NEVER';
 
@@ -149,6 +149,25 @@ export class ConversableAgent {
       if (out?.final) return { reply: out.reply, ...(out.stopReason ? { stopReason: out.stopReason } : {}) };
     }
     return { reply: null, stopReason: `${this.name} has no reply` };
+  }
+
+  /**
+   * The paper's primitive: files `message` in the thread with `recipient` and delivers it. The
+   * recipient replies unless `requestReply` is false, and so on until someone has no reply.
+   * initiateChat drives the same exchange as a loop, with checkpoints and a transcript.
+   */
+  async send(message: string | AgentMessage, recipient: ConversableAgent, o: { requestReply?: boolean; run?: RunContext } = {}): Promise<void> {
+    const entry: ChatEntry = { from: this.name, to: recipient.name, message: typeof message === 'string' ? { content: message } : message };
+    this.remember(recipient.name, entry);
+    await recipient.receive(entry, this, { ...o, run: o.run ?? new Run('direct', []) });
+  }
+
+  async receive(entry: ChatEntry, sender: ConversableAgent, o: { requestReply?: boolean; run?: RunContext } = {}): Promise<void> {
+    this.remember(sender.name, entry);
+    if (o.requestReply === false) return;
+    const run = o.run ?? new Run('direct', []);
+    const out = await this.generateReply(sender, run);
+    if (out.reply !== null) await this.send(out.reply, sender, { run });
   }
 
   askHuman(request: HumanInputRequest, run: RunContext): Promise<string> {

@@ -85,3 +85,15 @@ test('human input NEVER: never asks; stops on the predicate', async () => {
   assert.equal(r.transcript.length, 4);
   assert.equal(r.stopReason, 'proxy: termination message received');
 });
+
+test('send / receive: the recursive ping-pong gives the same 6 messages as initiateChat', async () => {
+  const a = scriptedAgent('A', chatter('A'), { maxConsecutiveAutoReply: 2 });
+  const b = scriptedAgent('B', chatter('B'), { maxConsecutiveAutoReply: 3 });
+  await a.send('start', b);
+  assert.deepEqual(lines(a.thread('B')), ['A>B: start', 'B>A: B says 1', 'A>B: A says 1', 'B>A: B says 2', 'A>B: A says 2', 'B>A: B says 3']);
+  assert.deepEqual(lines(b.thread('A')), lines(a.thread('B')));
+  const c = scriptedAgent('C', chatter('C'));
+  await a.send('just so you know', c, { requestReply: false });
+  assert.equal(c.thread('A').length, 1);
+  assert.equal(modelOf(c).calls.length, 0);
+});
