@@ -3,7 +3,8 @@
 // and a killed run resumes exactly where it stopped.
 import type { Usage } from '../spec/chat-model.ts';
 import { fail } from '../util/errors.ts';
-import type { ConversableAgent } from './agent.ts';
+import type { ConversableAgent, HumanInputRequest } from './agent.ts';
+import { AwaitingInput } from './human-input.ts';
 import { stripMarker, type AgentMessage, type ChatEntry } from './messages.ts';
 import { Run, type RunOptions, type RunSnapshot } from './run.ts';
 import { anyOf, MaxTurns, type TerminationCondition } from './termination.ts';
@@ -27,6 +28,11 @@ export interface ChatResult {
   /** Tokens per agent (selector calls are filed under `<manager>.selector`). */
   readonly usageByAgent: Readonly<Record<string, Usage>>;
   readonly stopReason: string;
+  /** `awaiting_input` when a human-input source suspended the run; see `pendingInput` and `snapshot`. */
+  readonly status: 'finished' | 'awaiting_input';
+  readonly pendingInput?: HumanInputRequest;
+  /** The state to resume from, when the run is awaiting input. */
+  readonly snapshot?: RunSnapshot;
   /** The agent that declined to reply, when the chat ended that way. */
   readonly stoppedBy?: string;
 }
@@ -83,7 +89,8 @@ async function loop(run: Run, a: ConversableAgent, b: ConversableAgent, pos: Pos
   let stoppedBy: string | undefined;
   while (reason === null) {
     const [speaker, peer] = pos.next === b.name ? [b, a] : [a, b];
-    const out = await speaker.generateReply(peer, run);
+    const out = await suspendable(() => speaker.generateReply(peer, run));
+    if (out instanceof AwaitingInput) return suspended(run, out, pos);
     if (out.reply === null) {
       reason = out.stopReason ?? `${speaker.name} has no reply`;
       stoppedBy = speaker.name;
@@ -95,13 +102,32 @@ async function loop(run: Run, a: ConversableAgent, b: ConversableAgent, pos: Pos
   return finishRun(run, reason, await summarize(run, a, b, o.summaryMethod ?? 'last'), stoppedBy);
 }
 
+/** Runs `fn`, turning a suspension for human input into a value. */
+export async function suspendable<T>(fn: () => Promise<T>): Promise<T | AwaitingInput> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof AwaitingInput) return e;
+    throw e;
+  }
+}
+
+export function suspended(run: Run, e: AwaitingInput, driver: unknown): ChatResult {
+  run.tracer.emit({ type: 'termination', reason: 'awaiting input' });
+  const l = run.ledger.toJSON();
+  return {
+    runId: run.runId, transcript: run.transcript, summary: '', usage: l.total, cost: l.cost, modelCalls: l.modelCalls, usageByAgent: l.perAgent,
+    stopReason: e.message, status: 'awaiting_input', pendingInput: e.request, snapshot: run.snapshot(driver),
+  };
+}
+
 /** Traces the stop and gathers the result; shared with group chats. */
 export function finishRun(run: Run, reason: string, summary: string, stoppedBy: string | undefined): ChatResult {
   run.tracer.emit({ type: 'termination', reason });
   const l = run.ledger.toJSON();
   return {
     runId: run.runId, transcript: run.transcript, summary, usage: l.total, cost: l.cost, modelCalls: l.modelCalls,
-    usageByAgent: l.perAgent, stopReason: reason, ...(stoppedBy ? { stoppedBy } : {}),
+    usageByAgent: l.perAgent, stopReason: reason, status: 'finished', ...(stoppedBy ? { stoppedBy } : {}),
   };
 }
 

@@ -4,7 +4,8 @@
 import type { ChatModel } from '../spec/chat-model.ts';
 import { check, fail } from '../util/errors.ts';
 import { ConversableAgent, type HumanInputSource } from './agent.ts';
-import { finishRun, lastText, type ChatResult } from './chat.ts';
+import { finishRun, lastText, suspendable, suspended, type ChatResult } from './chat.ts';
+import { AwaitingInput } from './human-input.ts';
 import type { AgentMessage, ChatEntry } from './messages.ts';
 import { SeededRng } from './rng.ts';
 import { Run, type RunOptions, type RunSnapshot } from './run.ts';
@@ -94,12 +95,14 @@ export class GroupChat {
       const lastMsg = run.transcript.at(-1)?.message;
       const handoff = lastMsg?.handoff !== undefined ? this.agents.find((a) => a.name === lastMsg.handoff) : undefined;
       const candidates = candidatesAfter(this.agents, pos.last, this.options);
-      const speaker = handoff ?? (await selectSpeaker(mode, {
+      const speaker = handoff ?? (await suspendable(() => selectSpeaker(mode, {
         agents: this.agents, candidates, last: pos.last, transcript: run.transcript, run, rng,
         managerName: this.name, selectorModel: this.options.selectorModel, selectorRetries: this.options.selectorRetries ?? 1, humanInput: this.options.humanInput,
-      }));
+      })));
+      if (speaker instanceof AwaitingInput) return suspended(run, speaker, pos);
       run.tracer.emit({ type: 'speaker_selected', speaker: speaker.name, mode: handoff ? 'handoff' : mode, candidates: candidates.map((c) => c.name) });
-      const out = await speaker.generateReply(this.manager, run, this.name);
+      const out = await suspendable(() => speaker.generateReply(this.manager, run, this.name));
+      if (out instanceof AwaitingInput) return suspended(run, out, pos);
       if (out.reply === null) {
         reason = out.stopReason ?? `${speaker.name} has no reply`;
         stoppedBy = speaker.name;

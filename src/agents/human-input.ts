@@ -35,3 +35,29 @@ export function scriptedInput(answers: readonly string[]): HumanInputSource & { 
   };
   return Object.assign(source, { requests });
 }
+
+/**
+ * Thrown by a human-input source to suspend the run instead of blocking: the run resolves with
+ * status `awaiting_input` and a snapshot, to be resumed (in any process) once the person answers.
+ */
+export class AwaitingInput extends Error {
+  constructor(readonly request: HumanInputRequest) {
+    super(`${request.agent}: waiting for human input`);
+    this.name = 'AwaitingInput';
+  }
+}
+
+/** A source that always suspends: for servers, where no process should wait for a person. */
+export const suspendingInput: HumanInputSource = async (r) => {
+  throw new AwaitingInput(r);
+};
+
+/** Answers `input` to the first request, then defers to `next` (by default, suspends again). */
+export function answerOnce(input: string, next: HumanInputSource = suspendingInput): HumanInputSource {
+  let used = false;
+  return async (r) => {
+    if (used) return next(r);
+    used = true;
+    return input;
+  };
+}

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initiateChat } from '../../src/agents/chat.ts';
-import { ConversableAgent, defaultTermination } from '../../src/agents/agent.ts';
-import { scriptedInput } from '../../src/agents/human-input.ts';
+import { initiateChat, resumeChat } from '../../src/agents/chat.ts';
+import { ConversableAgent, defaultTermination, type HumanInputSource } from '../../src/agents/agent.ts';
+import { answerOnce, scriptedInput, suspendingInput } from '../../src/agents/human-input.ts';
 import { UserProxyAgent } from '../../src/agents/roles.ts';
+import { ScriptedModel } from '../../src/agents/providers/scripted.ts';
 import { lines, modelOf, scriptedAgent } from './helpers/setup.ts';
 
 const chatter = (name: string) => (i: number) => `${name} says ${i + 1}`;
@@ -96,4 +97,30 @@ test('send / receive: the recursive ping-pong gives the same 6 messages as initi
   await a.send('just so you know', c, { requestReply: false });
   assert.equal(c.thread('A').length, 1);
   assert.equal(modelOf(c).calls.length, 0);
+});
+
+test('suspended human input: the run returns awaiting_input with a snapshot and resumes with the answer', async () => {
+  const build = (input: HumanInputSource) => {
+    const human = new UserProxyAgent({ name: 'human', humanInput: input });
+    // replies depend on the request only, so a fresh model answers as the first one would
+    const bot = new ConversableAgent({ name: 'bot', model: new ScriptedModel((r) => (r.messages.length === 1 ? 'Shall I proceed?' : 'Done. TERMINATE')) });
+    return { human, bot };
+  };
+  const first = build(suspendingInput);
+  const r1 = await initiateChat(first.human, first.bot, 'deploy it');
+  assert.equal(r1.status, 'awaiting_input');
+  assert.equal(r1.pendingInput?.agent, 'human');
+  assert.equal(r1.pendingInput?.reason, 'always');
+  assert.deepEqual(lines(r1.transcript), ['human>bot: deploy it', 'bot>human: Shall I proceed?']);
+  // Only the JSON crosses over: new agents, new models, as in another process.
+  const saved = JSON.stringify(r1.snapshot);
+  const second = build(answerOnce('yes, go ahead'));
+  const r2 = await resumeChat(second.human, second.bot, JSON.parse(saved));
+  assert.equal(r2.status, 'awaiting_input');
+  assert.deepEqual(lines(r2.transcript), ['human>bot: deploy it', 'bot>human: Shall I proceed?', 'human>bot: yes, go ahead', 'bot>human: Done. TERMINATE']);
+  const third = build(answerOnce('exit'));
+  const r3 = await resumeChat(third.human, third.bot, r2.snapshot!);
+  assert.equal(r3.status, 'finished');
+  assert.equal(r3.stopReason, 'human: human ended the chat');
+  assert.equal(r3.transcript.length, 4);
 });
