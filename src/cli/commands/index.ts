@@ -2,6 +2,7 @@
 import type { Command } from '../command.ts';
 import { agentsChatCommand } from './agents-chat.ts';
 import { agentsRunCommand } from './agents-run.ts';
+import { tokenizerTrainCommand } from './tokenizer-train.ts';
 import { versionCommand } from './version.ts';
 
-export const commands: Command[] = [versionCommand, agentsChatCommand, agentsRunCommand];
+export const commands: Command[] = [tokenizerTrainCommand, versionCommand, agentsChatCommand, agentsRunCommand];
