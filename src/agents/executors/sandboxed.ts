@@ -1,5 +1,6 @@
-// Runs code inside a sandbox (see sandbox-command.ts). If no working sandbox exists it refuses
-// with an error that says how to get one; it never falls back to running unconfined.
+// Runs code inside a sandbox (see sandbox-command.ts), with bubblewrap or, failing that, util-linux
+// unshare. If neither works it refuses with an error that says how to get one; it never falls
+// back to running unconfined.
 import { spawnSync } from 'node:child_process';
 import { chownSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { fail } from '../../util/errors.ts';
 import { runBlocks } from './block-runner.ts';
 import { defaultInterpreters } from './languages.ts';
 import { runProcess } from './run-process.ts';
-import { SANDBOX_UID, sandboxCommand, WORKSPACE, type SandboxLimits } from './sandbox-command.ts';
+import { SANDBOX_UID, sandboxCommand, WORKSPACE, type SandboxBackend, type SandboxLimits, type SandboxPaths } from './sandbox-command.ts';
 import type { CodeExecutor, ExecuteOptions, ExecutionResult } from './types.ts';
 
 export interface SandboxedExecutorOptions {
@@ -17,6 +18,8 @@ export interface SandboxedExecutorOptions {
   readonly timeoutMs?: number;
   readonly maxOutputBytes?: number;
   readonly limits?: Partial<SandboxLimits>;
+  /** `auto` (default) uses bubblewrap when it works, else unshare. */
+  readonly backend?: 'auto' | SandboxBackend;
   /** Path of the bwrap binary; default `bwrap` on PATH. */
   readonly bwrap?: string;
 }
@@ -28,22 +31,32 @@ export interface SandboxProbe {
   readonly reason: string;
 }
 
+const isRoot = (): boolean => process.getuid?.() === 0;
+
+/** A private directory that the sandbox user can use. */
+function sandboxDir(prefix: string, path?: string): string {
+  const dir = resolve(path ?? mkdtempSync(join(tmpdir(), prefix)));
+  mkdirSync(dir, { recursive: true });
+  if (isRoot()) chownSync(dir, SANDBOX_UID, SANDBOX_UID);
+  return dir;
+}
+
 const probes = new Map<string, SandboxProbe>();
 
-/** Tries a trivial confined command once per bwrap path and remembers the answer. */
-export function probeSandbox(bwrap = 'bwrap'): SandboxProbe {
-  const cached = probes.get(bwrap);
+/** Runs a trivial confined command once per backend and remembers whether it worked. */
+export function probeSandbox(backend: SandboxBackend, bwrap = 'bwrap'): SandboxProbe {
+  const key = `${backend}:${bwrap}`;
+  const cached = probes.get(key);
   if (cached) return cached;
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-probe-'));
-  if (process.getuid?.() === 0) chownSync(dir, SANDBOX_UID, SANDBOX_UID);
-  const { command, args } = sandboxCommand(bwrap, dir, defaultSandboxLimits, '/bin/sh', ['-c', 'echo ok']);
-  const r = spawnSync(command, args, { encoding: 'utf8', timeout: 10_000 });
+  const paths: SandboxPaths = { workDir: sandboxDir('tessera-probe-'), rootDir: sandboxDir('tessera-root-'), bwrap };
+  const { command, args } = sandboxCommand(backend, paths, defaultSandboxLimits, '/bin/sh', ['-c', 'echo ok']);
+  const r = spawnSync(command, args, { encoding: 'utf8', timeout: 10_000, env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' } });
   const probe: SandboxProbe = r.error
-    ? { ok: false, reason: `cannot start '${command}': ${r.error.message}` }
+    ? { ok: false, reason: `${backend}: cannot start '${command}': ${r.error.message}` }
     : r.status === 0 && r.stdout.trim() === 'ok'
-      ? { ok: true, reason: 'bubblewrap works' }
-      : { ok: false, reason: `'${bwrap}' failed (exit ${r.status}): ${r.stderr.trim().slice(0, 300)}` };
-  probes.set(bwrap, probe);
+      ? { ok: true, reason: `${backend} works` }
+      : { ok: false, reason: `${backend} failed (exit ${r.status}): ${r.stderr.trim().slice(0, 300)}` };
+  probes.set(key, probe);
   return probe;
 }
 
@@ -51,21 +64,31 @@ export class SandboxedExecutor implements CodeExecutor {
   readonly name = 'sandboxed';
   readonly workDir: string;
   private readonly limits: SandboxLimits;
+  private rootDir: string | undefined;
 
   constructor(private readonly options: SandboxedExecutorOptions = {}) {
-    this.workDir = resolve(options.workDir ?? mkdtempSync(join(tmpdir(), 'tessera-sandbox-')));
-    mkdirSync(this.workDir, { recursive: true });
+    this.workDir = sandboxDir('tessera-sandbox-', options.workDir);
     this.limits = { ...defaultSandboxLimits, ...options.limits };
   }
 
-  async execute(blocks: readonly CodeBlock[], eo: ExecuteOptions = {}): Promise<ExecutionResult> {
-    const bwrap = this.options.bwrap ?? 'bwrap';
-    const probe = probeSandbox(bwrap);
-    if (!probe.ok) {
-      fail('SandboxedExecutor', `no working sandbox, refusing to run code unconfined: ${probe.reason}. Install bubblewrap (apt-get install -y bubblewrap; see scripts/setup-sandbox.sh) or pass an explicit LocalExecutor to opt out of isolation`);
+  /** The backend that will be used, or an error naming why none can be. */
+  backend(): SandboxBackend {
+    const wanted = this.options.backend ?? 'auto';
+    const candidates: SandboxBackend[] = wanted === 'auto' ? ['bwrap', 'unshare'] : [wanted];
+    const reasons: string[] = [];
+    for (const b of candidates) {
+      const p = probeSandbox(b, this.options.bwrap);
+      if (p.ok) return b;
+      reasons.push(p.reason);
     }
-    const isRoot = process.getuid?.() === 0;
-    if (isRoot) chownSync(this.workDir, SANDBOX_UID, SANDBOX_UID);
+    return fail('SandboxedExecutor', `no working sandbox, refusing to run code unconfined (${reasons.join('; ')}). Install bubblewrap (apt-get install -y bubblewrap; see scripts/setup-sandbox.sh) or enable unprivileged user namespaces, or pass an explicit LocalExecutor to opt out of isolation`);
+  }
+
+  async execute(blocks: readonly CodeBlock[], eo: ExecuteOptions = {}): Promise<ExecutionResult> {
+    const backend = this.backend();
+    if (isRoot()) chownSync(this.workDir, SANDBOX_UID, SANDBOX_UID);
+    this.rootDir ??= sandboxDir('tessera-root-');
+    const paths: SandboxPaths = { workDir: this.workDir, rootDir: this.rootDir, bwrap: this.options.bwrap ?? 'bwrap' };
     const maxOutputBytes = this.options.maxOutputBytes ?? 64 * 1024;
     const heapMb = Math.max(64, Math.floor(this.limits.memoryBytes / (1024 * 1024) / 2));
     return runBlocks(blocks, {
@@ -74,9 +97,9 @@ export class SandboxedExecutor implements CodeExecutor {
       nodeArgs: [`--max-old-space-size=${heapMb}`],
       timeoutMs: eo.timeoutMs ?? this.options.timeoutMs ?? 10_000,
       maxOutputBytes,
-      onWritten: (path) => isRoot && chownSync(path, SANDBOX_UID, SANDBOX_UID),
+      onWritten: (path) => isRoot() && chownSync(path, SANDBOX_UID, SANDBOX_UID),
       launch: (p, timeoutMs, maxBytes) => {
-        const c = sandboxCommand(bwrap, this.workDir, this.limits, p.command, p.args.map((a) => (a.startsWith('block-') ? `${WORKSPACE}/${a}` : a)));
+        const c = sandboxCommand(backend, paths, this.limits, p.command, p.args.map((a) => (a.startsWith('block-') ? `${WORKSPACE}/${a}` : a)));
         return runProcess(c.command, c.args, { cwd: this.workDir, env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' }, timeoutMs, maxOutputBytes: maxBytes, signal: eo.signal });
       },
     });
