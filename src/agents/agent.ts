@@ -172,7 +172,7 @@ export class ConversableAgent {
 
   askHuman(request: HumanInputRequest, run: RunContext): Promise<string> {
     run.tracer.emit({ type: 'input_requested', agent: this.name, reason: request.reason });
-    check(this.options.humanInput, this.name, `human input mode ${this.humanInputMode} needs a humanInput source`);
+    check(this.options.humanInput, `ConversableAgent(${this.name})`, `human input mode ${this.humanInputMode} needs a humanInput source`);
     return this.options.humanInput(request);
   }
 

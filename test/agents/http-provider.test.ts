@@ -123,6 +123,16 @@ test('http provider: a stream that goes silent fails with an idle timeout', asyn
   }
 });
 
+test('http provider: a body that is not JSON is an error naming the endpoint', async () => {
+  const srv = await startFixtureServer(() => ({ status: 200, body: '<html>proxy error</html>' }));
+  try {
+    const m = new OpenAICompatibleModel({ baseUrl: srv.baseUrl, model: 'm1', maxRetries: 0 });
+    await assert.rejects(m.generate(hello), /^TesseraError: OpenAICompatibleModel: response from http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions is not JSON: <html>proxy error<\/html>$/);
+  } finally {
+    await srv.close();
+  }
+});
+
 test('http provider: bad configuration is refused with the field name', () => {
   assert.throws(() => new OpenAICompatibleModel({ baseUrl: 'localhost:1', model: 'x' }), /baseUrl must start with http/);
   assert.throws(() => new OpenAICompatibleModel({ baseUrl: 'http://x', model: '' }), /model must be a non-empty string/);

@@ -47,7 +47,8 @@ export class OpenAICompatibleModel implements ChatModel {
     return this.withRetries(request.signal, async (signal, idle) => {
       let body: WireCompletion;
       try {
-        body = (await (await this.post(toWireBody(this.name, request, false), signal)).json()) as WireCompletion;
+        const text = await (await this.post(toWireBody(this.name, request, false), signal)).text();
+        body = parseJson<WireCompletion>(text, `response from ${this.url}`);
       } finally {
         idle.stop();
       }
@@ -76,7 +77,7 @@ export class OpenAICompatibleModel implements ChatModel {
       for await (const data of sseData(res.body as unknown as AsyncIterable<Uint8Array>)) {
         idle.touch();
         if (data.trim() === '[DONE]') break;
-        const chunk = JSON.parse(data) as WireChunk & { error?: { message?: string } };
+        const chunk = parseJson<WireChunk & { error?: { message?: string } }>(data, `stream event from ${this.url}`);
         if (chunk.error) fail(WHERE, `stream error from ${this.url}: ${chunk.error.message ?? JSON.stringify(chunk.error)}`);
         if (chunk.model) model = chunk.model;
         if (chunk.usage) usage = chunk.usage;
@@ -157,6 +158,14 @@ export class OpenAICompatibleModel implements ChatModel {
         await sleep(wait);
       }
     }
+  }
+}
+
+function parseJson<T>(text: string, what: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fail(WHERE, `${what} is not JSON: ${text.slice(0, 200)}`);
   }
 }
 
