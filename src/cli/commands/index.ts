@@ -1,6 +1,8 @@
 // Every CLI command, in the order `tessera --help` lists them. Each lives in its own file.
 import type { Command } from '../command.ts';
+import { agentsChatCommand } from './agents-chat.ts';
+import { agentsRunCommand } from './agents-run.ts';
 import { tokenizerTrainCommand } from './tokenizer-train.ts';
 import { versionCommand } from './version.ts';
 
-export const commands: Command[] = [tokenizerTrainCommand, versionCommand];
+export const commands: Command[] = [tokenizerTrainCommand, versionCommand, agentsChatCommand, agentsRunCommand];
