@@ -21,8 +21,8 @@ export function parseSharding(text: string, where = 'planner'): Sharding {
   const t = text.toUpperCase();
   check(/^[NIG]{3}$/.test(t), where, `sharding must be three letters from N, I, G (parameters, gradients, optimizer states) or a zero stage, got '${text}'`);
   const [params, grads, optimizer] = t.split('') as [Placement, Placement, Placement];
-  check(RANK[params] <= RANK[grads] && RANK[grads] <= RANK[optimizer], where,
-    `sharding '${t}' must partition parameters no more than gradients and gradients no more than optimizer states (N < I < G)`);
+  check(RANK[grads] <= RANK[optimizer] && RANK[params] <= RANK[optimizer], where,
+    `sharding '${t}' must partition parameters and gradients no more than optimizer states (N < I < G)`);
   return { params, grads, optimizer };
 }
 
