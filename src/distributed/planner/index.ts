@@ -11,3 +11,4 @@ export { searchPlans, type SearchSpace, type SearchResult } from './search.ts';
 export { devices, nodes, devicePreset, clusterPreset, defaultStrategy } from './presets.ts';
 export { modelPresets, modelPreset } from './models.ts';
 export { readModelConfig, shapeFromConfig } from './hf-config.ts';
+export { formatPlan, formatSearch, strategyLabel } from './format.ts';

@@ -5,7 +5,7 @@ import type { ClusterSpec, DeviceSpec, Strategy } from './types.ts';
 
 export const devices: Readonly<Record<string, DeviceSpec>> = {
   // Fitted on three rows of Megatron-LM's Table 1 by `tessera reproduce planner`.
-  a100: { name: 'A100-SXM4-80GB', memoryBytes: 80e9, peakFlops16: 312e12, peakFlops32: 19.5e12, memoryBandwidth: 2.039e12, efficiency: 0.6 },
+  a100: { name: 'A100-SXM4-80GB', memoryBytes: 80e9, peakFlops16: 312e12, peakFlops32: 19.5e12, memoryBandwidth: 2.039e12, efficiency: 0.582 },
   'a100-40gb': { name: 'A100-SXM4-40GB', memoryBytes: 40e9, peakFlops16: 312e12, peakFlops32: 19.5e12, memoryBandwidth: 1.555e12, efficiency: 0.6 },
   // No published run calibrates these: the A100's fraction of peak is assumed.
   h100: { name: 'H100-SXM5-80GB', memoryBytes: 80e9, peakFlops16: 989e12, peakFlops32: 67e12, memoryBandwidth: 3.35e12, efficiency: 0.6 },

@@ -41,9 +41,13 @@ export function simulateSchedule(spec: ScheduleSpec, costs: SimulationCosts): Si
   const free = new Array<number>(p).fill(0);
   const timed: TimedOp[][] = lists.map(() => []);
   let remaining = lists.reduce((a, l) => a + l.length, 0);
+  let pass = 0;
   while (remaining > 0) {
     let progressed = false;
-    for (let r = 0; r < p; r++) {
+    // Forwards flow to higher ranks, backwards to lower ones: sweeping both ways lets both advance.
+    const up = pass++ % 2 === 0;
+    for (let i = 0; i < p; i++) {
+      const r = up ? i : p - 1 - i;
       const list = lists[r]!;
       while (next[r]! < list.length) {
         const op = list[next[r]!]!;
