@@ -52,3 +52,22 @@ test('schedule: invalid schedules get errors naming the constraint', () => {
   assert.throws(() => validateSchedule({ ...spec(4, 10, 2), groupSize: 4 }), /m mod N/);
   assert.throws(() => validateSchedule({ schedule: '1f1b', stages: 4, microbatches: 8, virtualStages: 2 }), /needs the interleaved schedule/);
 });
+
+test('schedule: the simulated timeline keeps each rank\'s op order and every dependency', () => {
+  const s = spec(4, 8, 2);
+  const sim = simulateSchedule(s, { forward: 2, backward: 4, p2p: 0.5 });
+  const order = scheduleOps(s);
+  const end = new Map<string, number>();
+  sim.ops.forEach((ops, r) => {
+    assert.deepEqual(ops.map((o) => `${o.kind}${o.microbatch}c${o.chunk}`), order[r]!.map((o) => `${o.kind}${o.microbatch}c${o.chunk}`));
+    for (let i = 1; i < ops.length; i++) assert.ok(ops[i]!.start >= ops[i - 1]!.end);
+    for (const o of ops) end.set(`${o.kind}${o.microbatch}q${o.chunk * 4 + r}`, o.end);
+  });
+  sim.ops.forEach((ops, r) => ops.forEach((o) => {
+    const q = o.chunk * 4 + r;
+    if (o.kind === 'F' && q > 0) assert.ok(o.start >= end.get(`F${o.microbatch}q${q - 1}`)! + 0.5);
+    if (o.kind === 'B' && q < 7) assert.ok(o.start >= end.get(`B${o.microbatch}q${q + 1}`)! + 0.5);
+    if (o.kind === 'B' && q === 7) assert.ok(o.start >= end.get(`F${o.microbatch}q7`)!);
+  }));
+  assert.equal(sim.makespan, Math.max(...sim.ops.map((ops) => ops[ops.length - 1]!.end)));
+});

@@ -130,7 +130,7 @@ export function evaluatePlan(input: PlanInput): PlanResult {
   const stageCross = p > 1 && t * dp >= cluster.devicesPerNode;
   const hopBytes = batch.micro * model.seqLen * model.hidden * actBytes / (s.scatterGather ? t : 1);
   const hop = p > 1 ? p2pCost(hopBytes, stageCross, cluster) : zeroCost();
-  const sim = simulateSchedule(spec, { forward, backward, p2p: hop.seconds });
+  const sim = simulateSchedule(spec, { forward, backward, p2p: hop.seconds }, false);
   const step = sim.makespan + dpBoundary.seconds;
 
   const tpStep = addCost(zeroCost(), addCost(tpFwd, tpBwd), mb);

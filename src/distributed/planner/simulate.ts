@@ -18,6 +18,7 @@ export interface TimedOp extends PipeOp {
 }
 
 export interface SimulationResult {
+  /** Per rank, its ops with start and end times (empty when run without a timeline). */
   readonly ops: TimedOp[][];
   readonly makespan: number;
   /** m·(t_f + t_b): the time with no idle rank. */
@@ -26,7 +27,8 @@ export interface SimulationResult {
   readonly bubble: number;
 }
 
-export function simulateSchedule(spec: ScheduleSpec, costs: SimulationCosts): SimulationResult {
+/** `timeline: false` skips recording every op's start and end (the planner only needs the makespan). */
+export function simulateSchedule(spec: ScheduleSpec, costs: SimulationCosts, timeline = true): SimulationResult {
   const lists = scheduleOps(spec);
   const p = spec.stages;
   const v = spec.virtualStages;
@@ -41,40 +43,40 @@ export function simulateSchedule(spec: ScheduleSpec, costs: SimulationCosts): Si
   const free = new Array<number>(p).fill(0);
   const timed: TimedOp[][] = lists.map(() => []);
   let remaining = lists.reduce((a, l) => a + l.length, 0);
-  let pass = 0;
-  while (remaining > 0) {
-    let progressed = false;
-    // Forwards flow to higher ranks, backwards to lower ones: sweeping both ways lets both advance.
-    const up = pass++ % 2 === 0;
-    for (let i = 0; i < p; i++) {
-      const r = up ? i : p - 1 - i;
-      const list = lists[r]!;
-      while (next[r]! < list.length) {
-        const op = list[next[r]!]!;
-        const stage = op.chunk * p + r;
-        let ready: number;
-        if (op.kind === 'F') {
-          ready = stage === 0 ? 0 : done[key('F', op.microbatch, stage - 1)]! + costs.p2p;
-        } else if (stage === q - 1) {
-          ready = done[key('F', op.microbatch, stage)]!;
-        } else {
-          ready = done[key('B', op.microbatch, stage + 1)]! + costs.p2p;
-        }
-        if (Number.isNaN(ready)) break;
-        const start = Math.max(free[r]!, ready);
-        const end = start + (op.kind === 'F' ? tf : tb);
-        done[key(op.kind, op.microbatch, stage)] = end;
-        free[r] = end;
-        timed[r]!.push({ ...op, start, end });
-        next[r]!++;
-        remaining--;
-        progressed = true;
+  // Worklist of ranks whose next op may have become ready; finishing an op wakes the ranks of its dependents.
+  const queue: number[] = lists.map((_, r) => r);
+  const queued = new Array<boolean>(p).fill(true);
+  const wake = (r: number): void => { if (!queued[r]) { queued[r] = true; queue.push(r); } };
+  while (queue.length > 0) {
+    const r = queue.shift()!;
+    queued[r] = false;
+    const list = lists[r]!;
+    while (next[r]! < list.length) {
+      const op = list[next[r]!]!;
+      const stage = op.chunk * p + r;
+      let ready: number;
+      if (op.kind === 'F') {
+        ready = stage === 0 ? 0 : done[key('F', op.microbatch, stage - 1)]! + costs.p2p;
+      } else if (stage === q - 1) {
+        ready = done[key('F', op.microbatch, stage)]!;
+      } else {
+        ready = done[key('B', op.microbatch, stage + 1)]! + costs.p2p;
       }
+      if (Number.isNaN(ready)) break;
+      const start = Math.max(free[r]!, ready);
+      const end = start + (op.kind === 'F' ? tf : tb);
+      done[key(op.kind, op.microbatch, stage)] = end;
+      free[r] = end;
+      if (timeline) timed[r]!.push({ kind: op.kind, microbatch: op.microbatch, chunk: op.chunk, start, end });
+      next[r]!++;
+      remaining--;
+      if (op.kind === 'F' && stage + 1 < q) wake((stage + 1) % p);
+      if (op.kind === 'B' && stage > 0) wake((stage - 1) % p);
     }
-    if (!progressed) {
-      const stuck = lists.map((l, r) => `rank ${r} at ${l[next[r]!]?.kind}${l[next[r]!]?.microbatch}`).join(', ');
-      fail('simulateSchedule', `the schedule deadlocks (${stuck})`);
-    }
+  }
+  if (remaining > 0) {
+    const stuck = lists.map((l, r) => `rank ${r} at ${l[next[r]!]?.kind}${l[next[r]!]?.microbatch}`).join(', ');
+    fail('simulateSchedule', `the schedule deadlocks (${stuck})`);
   }
   const makespan = Math.max(...free);
   const ideal = m * (costs.forward + costs.backward);

@@ -36,13 +36,17 @@ export function bubblePlot(rows: readonly Row[]): Plot {
   return {
     name: 'pipeline-bubble', title: 'Pipeline bubble vs microbatches: simulated (points) and (p−1)/(v·m) (lines)',
     spec: {
-      title: 'Pipeline bubble: simulation vs closed form', data: { values: [...rows] }, width: 200, height: 200,
+      title: 'Pipeline bubble: simulation vs closed form', data: { values: [...rows] },
       facet: { column: { field: 'p', type: 'ordinal', title: 'pipeline size p' } },
       spec: {
         width: 200, height: 200,
+        encoding: {
+          x: { field: 'm', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'microbatches m' },
+          color: { field: 'v', type: 'nominal', title: 'chunks v' },
+        },
         layer: [
-          { mark: 'line', encoding: { x: { field: 'm', type: 'quantitative', scale: { type: 'log', base: 2 } }, y: { field: 'closedForm', type: 'quantitative', title: 'bubble fraction' }, color: { field: 'v', type: 'nominal', title: 'chunks v' } } },
-          { mark: { type: 'point', filled: true }, encoding: { x: { field: 'm', type: 'quantitative', title: 'microbatches m' }, y: { field: 'bubble', type: 'quantitative' }, color: { field: 'v', type: 'nominal' } } },
+          { mark: 'line', encoding: { y: { field: 'closedForm', type: 'quantitative', title: 'bubble fraction' } } },
+          { mark: { type: 'point', filled: true }, encoding: { y: { field: 'bubble', type: 'quantitative' } } },
         ],
       },
     },
