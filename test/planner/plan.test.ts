@@ -42,3 +42,17 @@ test('plan: search returns the fastest plan that fits, and every ranked plan fit
   for (let i = 1; i < r.ranked.length; i++) assert.ok(r.ranked[i - 1]!.time.step <= r.ranked[i]!.time.step);
   assert.ok(r.overMemory > 0 && r.evaluated === r.ranked.length + r.overMemory + r.invalid);
 });
+
+test('plan: optimizer offload moves the optimizer states to the host and pays the host link once per step', () => {
+  const strategy = { ...defaultStrategy, sharding: 'NGG' };
+  const batch = { global: 64, micro: 1 };
+  const base = evaluatePlan({ model, batch, cluster, strategy });
+  const off = evaluatePlan({ model, batch, cluster, strategy: { ...strategy, offloadOptimizer: true } });
+  assert.equal(off.memory.optimizer, 0);
+  assert.equal(off.memory.cpu, base.memory.optimizer);
+  assert.ok(Math.abs(off.memory.total - (base.memory.total - base.memory.optimizer)) < 1);
+  // Each rank owns Ψ/32 of the optimizer: 2-byte gradients down, 2-byte parameters up.
+  const owned = off.parameters / 32;
+  assert.ok(Math.abs(off.time.hostTransfer - 4 * owned / cluster.device.hostBandwidth) / off.time.hostTransfer < 1e-3);
+  assert.ok(Math.abs(off.time.step - base.time.step - off.time.hostTransfer) < 1e-9);
+});

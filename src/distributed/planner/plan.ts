@@ -42,7 +42,8 @@ export function planLayout(input: PlanInput): { devices: number; dp: number; mic
   check(!s.offloadParams || parseSharding(s.sharding).params === 'G', where, `parameter offload needs globally partitioned parameters (sharding G??, ZeRO stage 3), got '${s.sharding}'`);
   // Ranks are placed tp fastest, then dp, then pp: a node holds devicesPerNode/tp ranks of each dp group.
   const perNode = Math.max(1, Math.floor(cluster.devicesPerNode / s.tp));
-  const m = dp % perNode === 0 ? perNode : dp < perNode ? dp : 1;
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const m = gcd(dp, perNode);
   return { devices, dp, microbatches, dpGroups: { n: dp, m } };
 }
 
@@ -125,13 +126,19 @@ export function evaluatePlan(input: PlanInput): PlanResult {
   // Elementwise work (norms, softmax, dropout, GeLU) is memory-bound: each byte a block saves for
   // backward is written once per forward pass and read once in backward (plus its gradient written).
   const elementwise = layersPerStage * activationBytesPerLayer(act, 'none') / device.memoryBandwidth;
-  const forward = fwdFlops / (p * t * rate) + elementwise + tpFwd.seconds + dpFwd.seconds;
-  const backward = (allFlops - fwdFlops) / (p * t * rate) + (s.recompute === 'full' ? 3 : 2) * elementwise + tpBwd.seconds + dpBwd.seconds;
+  // Offloaded parameters cross the host link before each forward and backward; offloaded optimizer
+  // states mean gradients go down and updated parameters come back once per step (host compute not modelled).
+  const ownedParams = psiRank / (sharding.params === 'G' ? dp : 1);
+  const paramFetch = s.offloadParams ? bytes.param * ownedParams / device.hostBandwidth : 0;
+  const owned = psiRank * fraction / (sharding.optimizer === 'G' ? dp : sharding.optimizer === 'I' ? dpGroups.m : 1);
+  const hostSync = s.offloadOptimizer ? (bytes.grad + bytes.param) * owned / device.hostBandwidth : 0;
+  const forward = fwdFlops / (p * t * rate) + elementwise + tpFwd.seconds + dpFwd.seconds + paramFetch;
+  const backward = (allFlops - fwdFlops) / (p * t * rate) + (s.recompute === 'full' ? 3 : 2) * elementwise + tpBwd.seconds + dpBwd.seconds + paramFetch;
   const stageCross = p > 1 && t * dp >= cluster.devicesPerNode;
   const hopBytes = batch.micro * model.seqLen * model.hidden * actBytes / (s.scatterGather ? t : 1);
   const hop = p > 1 ? p2pCost(hopBytes, stageCross, cluster) : zeroCost();
   const sim = simulateSchedule(spec, { forward, backward, p2p: hop.seconds }, false);
-  const step = sim.makespan + dpBoundary.seconds;
+  const step = sim.makespan + dpBoundary.seconds + hostSync;
 
   const tpStep = addCost(zeroCost(), addCost(tpFwd, tpBwd), mb);
   const ppStep = addCost(zeroCost(), hop, 2 * mb * s.virtualStages);
@@ -149,7 +156,7 @@ export function evaluatePlan(input: PlanInput): PlanResult {
       interNode: tpStep.interBytes + ppStep.interBytes + dpStep.interBytes,
       byKind: { tensorParallel: kind(tpStep), pipeline: kind(ppStep), dataParallel: kind(dpStep) },
     },
-    time: { step, pipeline: sim.makespan, dataParallel: dpBoundary.seconds, bubble: sim.bubble, computePerMicrobatch: forward + backward },
+    time: { step, pipeline: sim.makespan, dataParallel: dpBoundary.seconds, hostTransfer: hostSync, bubble: sim.bubble, computePerMicrobatch: forward + backward },
     achievedFlopsPerDevice: flopsPerStep / (devices * step),
     tokensPerSecond: batch.global * model.seqLen / step,
   };

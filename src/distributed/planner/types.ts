@@ -37,6 +37,8 @@ export interface DeviceSpec {
   readonly peakFlops32: number;
   /** Device memory bandwidth, bytes/s: bounds the elementwise work between GEMMs. */
   readonly memoryBandwidth: number;
+  /** Host link (PCIe) bytes/s one way, used by offload. */
+  readonly hostBandwidth: number;
   /** The one calibration constant per device type: achieved fraction of peak on transformer GEMMs. */
   readonly efficiency: number;
 }
@@ -101,6 +103,8 @@ export interface TimeBreakdown {
   readonly step: number;
   readonly pipeline: number;
   readonly dataParallel: number;
+  /** Seconds per step moving gradients and parameters over the host link for optimizer offload. */
+  readonly hostTransfer: number;
   /** Idle fraction of the pipeline schedule, simulated: (makespan − ideal) / ideal. */
   readonly bubble: number;
   readonly computePerMicrobatch: number;
