@@ -1,1 +1,10 @@
-export {};
+// Tessera's public entry point. Importing it registers the shipped backends (explicitly, here).
+import { registerDefaultBackends } from './backends/register.ts';
+
+registerDefaultBackends();
+
+export * from './tensor/index.ts';
+export { registerDefaultBackends };
+export { Rng } from './util/rng.ts';
+export type { RngState } from './util/rng.ts';
+export { TesseraError } from './util/errors.ts';

@@ -1,0 +1,17 @@
+// The tensor layer's public surface.
+export { Tensor } from './tensor.ts';
+export type { NestedArray, TensorLike } from './tensor.ts';
+export { Parameter } from './parameter.ts';
+export * from './creation.ts';
+export * from './ops/index.ts';
+export { backward, record } from './autograd.ts';
+export type { GradNode, Vjp, BackwardOptions } from './autograd.ts';
+export {
+  registerBackend, registerKernel, setBackend, getBackend, listBackends, withBackend, kernel,
+  noGrad, enableGrad, isGradEnabled, allocStats, measureAlloc, manualSeed, defaultRng,
+} from './engine.ts';
+export type { AllocStats } from './engine.ts';
+export { isFloat, bytesOf, DTYPES } from './dtype.ts';
+export type { DType, Storage, FloatArray } from './dtype.ts';
+export { attention, attentionFused, attentionNaive } from './fast/attention.ts';
+export type { AttentionOptions } from './fast/attention.ts';
