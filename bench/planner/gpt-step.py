@@ -1,7 +1,10 @@
 # Measures what calibrates and checks the planner's step-time model on one device: a bf16 GEMM,
 # a device copy, and full GPT training steps (bf16 autocast, fp32 AdamW states, materialised
 # attention as in Megatron-LM 2021) for a few shapes. Prints one JSON object.
-# Usage: python3 bench/planner/gpt-step.py [--tiny] [--out FILE]
+# --attention flash uses scaled_dot_product_attention (causal); materialised (the default) the
+# explicit s×s scores. src/reproduce/data/h200-gpt-steps.json holds an H200's results (the
+# materialised run covered the first three shapes).
+# Usage: python3 bench/planner/gpt-step.py [--tiny] [--attention flash|materialised] [--out FILE]
 import json, math, statistics, sys, time
 import torch
 import torch.nn as nn
@@ -9,6 +12,7 @@ import torch.nn.functional as F
 
 TINY = '--tiny' in sys.argv
 DEV = 'cuda' if torch.cuda.is_available() else 'cpu'
+FLASH = '--attention' in sys.argv and sys.argv[sys.argv.index('--attention') + 1] == 'flash'
 
 
 def sync():
@@ -40,6 +44,10 @@ class Block(nn.Module):
     def forward(self, x, mask):
         b, s, h = x.shape
         q, k, v = self.qkv(self.ln1(x)).view(b, s, 3, self.a, h // self.a).permute(2, 0, 3, 1, 4)
+        if FLASH:
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True).transpose(1, 2).reshape(b, s, h)
+            x = x + self.proj(y)
+            return x + self.fc2(F.gelu(self.fc1(self.ln2(x))))
         scores = (q @ k.transpose(-1, -2)) / math.sqrt(h // self.a) + mask  # (b, a, s, s)
         # Softmax in 16-bit, as Megatron's fused kernel does (autocast would promote it to fp32).
         with torch.autocast(DEV, enabled=False):
@@ -97,7 +105,8 @@ def main():
     copy = timed(lambda: big.clone(), 2, 5)
     del x, big
     shapes = [(2, 64, 4, 2, 64, 512), (4, 32, 2, 4, 64, 512)] if TINY else [
-        (8, 4096, 32, 4, 2048, 51200), (16, 2048, 16, 8, 2048, 51200), (4, 8192, 64, 2, 2048, 51200)]
+        (8, 4096, 32, 4, 2048, 51200), (16, 2048, 16, 8, 2048, 51200), (4, 8192, 64, 2, 2048, 51200),
+        (12, 4096, 32, 2, 4096, 51200), (24, 2048, 16, 16, 1024, 51200)]
     result = {
         'device': torch.cuda.get_device_name() if DEV == 'cuda' else 'cpu', 'torch': torch.__version__,
         'gemmTflops': 2 * n ** 3 / gemm / 1e12, 'copyBytesPerSecond': 2 * 4 * (2 ** (20 if TINY else 30)) / copy,

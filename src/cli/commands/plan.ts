@@ -35,7 +35,7 @@ Strategy:
   --offload-optimizer  --offload-params
   --recompute R            none | selective | full (default none)
   --precision P            mixed | fp32 (default mixed)
-  --sequence-parallel  --no-scatter-gather
+  --sequence-parallel  --no-scatter-gather  --flash-attention
   --trainable-fraction F   Ψ′/Ψ (default 1)
 Output:
   --search                 search tp, pp, v, micro batch, ZeRO stage and recomputation
@@ -52,7 +52,7 @@ const options = {
   tp: { type: 'string', default: '1' }, pp: { type: 'string', default: '1' }, schedule: { type: 'string' }, 'virtual-stages': { type: 'string', default: '1' },
   'zero-stage': { type: 'string' }, sharding: { type: 'string' }, 'offload-optimizer': { type: 'boolean' }, 'offload-params': { type: 'boolean' },
   recompute: { type: 'string', default: 'none' }, precision: { type: 'string', default: 'mixed' }, 'sequence-parallel': { type: 'boolean' },
-  'no-scatter-gather': { type: 'boolean' }, 'trainable-fraction': { type: 'string', default: '1' },
+  'no-scatter-gather': { type: 'boolean' }, 'flash-attention': { type: 'boolean' }, 'trainable-fraction': { type: 'string', default: '1' },
   search: { type: 'boolean' }, top: { type: 'string', default: '10' }, json: { type: 'boolean' }, 'allow-over-memory': { type: 'boolean' },
 } as const;
 
@@ -105,7 +105,7 @@ function strategy(v: Values): Strategy {
     sharding: v.sharding ?? (v['zero-stage'] === undefined ? 'NNN' : zeroSharding(num(v, 'zero-stage', false))),
     offloadOptimizer: v['offload-optimizer'] === true, offloadParams: v['offload-params'] === true,
     recompute: pick<Recompute>(v, 'recompute', ['none', 'selective', 'full']), precision: pick<Precision>(v, 'precision', ['mixed', 'fp32']),
-    sequenceParallel: v['sequence-parallel'] === true, scatterGather: v['no-scatter-gather'] !== true,
+    sequenceParallel: v['sequence-parallel'] === true, flashAttention: v['flash-attention'] === true, scatterGather: v['no-scatter-gather'] !== true,
   };
 }
 
@@ -120,7 +120,7 @@ export const planCommand: Command = {
     const batch = { global: num(v, 'global-batch'), micro: num(v, 'micro-batch') };
     if (v.search) {
       const s = strategy(v);
-      const r = searchPlans(m, batch.global, c, s.precision);
+      const r = searchPlans(m, batch.global, c, s.precision, { flashAttention: s.flashAttention });
       console.log(v.json ? JSON.stringify({ best: r.best, ranked: r.ranked.slice(0, num(v, 'top')), evaluated: r.evaluated, overMemory: r.overMemory, invalid: r.invalid }, null, 2) : formatSearch(r, num(v, 'top')));
       return r.best ? 0 : 1;
     }

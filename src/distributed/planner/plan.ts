@@ -3,9 +3,9 @@
 import { check, fail } from '../../util/errors.ts';
 import { addCost, collectiveCost, p2pCost, zeroCost, type CollectiveCost, type Layout } from './collectives.ts';
 import { activationBytesPerLayer, modelStateBytes, stageActivationBytes, type ActivationInput } from './memory.ts';
-import { embeddingParams, layerForwardFlops, layerParams, logitForwardFlops, stepFlops, totalParams, validateShape } from './model.ts';
+import { attentionCoreFlops, embeddingParams, layerForwardFlops, layerParams, logitForwardFlops, stepFlops, totalParams, validateShape } from './model.ts';
 import { peakInFlight, scheduleOps, validateSchedule } from './schedule.ts';
-import { bytesPerElement, parseSharding, stepCollectives, type DpGroups, type Scope } from './sharding.ts';
+import { bytesPerElement, optimizerTraffic, parseSharding, stepCollectives, type DpGroups, type Scope } from './sharding.ts';
 import { simulateSchedule } from './simulate.ts';
 import type { BatchSpec, ClusterSpec, MemoryBreakdown, ModelShape, PlanResult, Strategy } from './types.ts';
 
@@ -82,7 +82,7 @@ export function estimateMemory(input: PlanInput): { memory: MemoryBreakdown; fit
 
 function activationInput(input: PlanInput): ActivationInput {
   const s = input.strategy;
-  return { model: input.model, micro: input.batch.micro, tp: s.tp, recompute: s.recompute, sequenceParallel: s.sequenceParallel, precision: s.precision };
+  return { model: input.model, micro: input.batch.micro, tp: s.tp, recompute: s.recompute, sequenceParallel: s.sequenceParallel, flashAttention: s.flashAttention, precision: s.precision };
 }
 
 /** Evaluates a plan without enforcing the memory limit (see `planTraining`). */
@@ -103,8 +103,10 @@ export function evaluatePlan(input: PlanInput): PlanResult {
   // Compute per microbatch per stage, split into forward and backward (recomputation runs in backward).
   const device = cluster.device;
   const rate = (s.precision === 'mixed' ? device.peakFlops16 : device.peakFlops32) * device.efficiency;
-  const fwdFlops = batch.micro * (model.layers * layerForwardFlops(model) + logitForwardFlops(model));
-  const allFlops = stepFlops(model, batch.micro, s.recompute);
+  // Causal flash attention skips the masked half of the scores; FLOP/s are still reported on the full count.
+  const skipped = s.flashAttention ? 0.5 * attentionCoreFlops(model) : 0;
+  const fwdFlops = batch.micro * (model.layers * (layerForwardFlops(model) - skipped) + logitForwardFlops(model));
+  const allFlops = stepFlops(model, batch.micro, s.recompute) - batch.micro * model.layers * skipped * (s.recompute === 'full' ? 4 : s.recompute === 'selective' ? 4 : 3);
   const tpLayout: Layout = { k: Math.min(t, cluster.devicesPerNode), g: Math.ceil(t / cluster.devicesPerNode) };
   const tpAr = t > 1 ? collectiveCost('AR', batch.micro * model.seqLen * model.hidden * actBytes, tpLayout, cluster) : zeroCost();
   const tpFwd = addCost(zeroCost(), tpAr, 2 * layersPerStage);
@@ -132,13 +134,14 @@ export function evaluatePlan(input: PlanInput): PlanResult {
   const paramFetch = s.offloadParams ? bytes.param * ownedParams / device.hostBandwidth : 0;
   const owned = psiRank * fraction / (sharding.optimizer === 'G' ? dp : sharding.optimizer === 'I' ? dpGroups.m : 1);
   const hostSync = s.offloadOptimizer ? (bytes.grad + bytes.param) * owned / device.hostBandwidth : 0;
+  const optimizerStep = s.offloadOptimizer ? 0 : owned * optimizerTraffic(s.precision) / device.memoryBandwidth;
   const forward = fwdFlops / (p * t * rate) + elementwise + tpFwd.seconds + dpFwd.seconds + paramFetch;
   const backward = (allFlops - fwdFlops) / (p * t * rate) + (s.recompute === 'full' ? 3 : 2) * elementwise + tpBwd.seconds + dpBwd.seconds + paramFetch;
   const stageCross = p > 1 && t * dp >= cluster.devicesPerNode;
   const hopBytes = batch.micro * model.seqLen * model.hidden * actBytes / (s.scatterGather ? t : 1);
   const hop = p > 1 ? p2pCost(hopBytes, stageCross, cluster) : zeroCost();
   const sim = simulateSchedule(spec, { forward, backward, p2p: hop.seconds }, false);
-  const step = sim.makespan + dpBoundary.seconds + hostSync;
+  const step = sim.makespan + dpBoundary.seconds + hostSync + optimizerStep;
 
   const tpStep = addCost(zeroCost(), addCost(tpFwd, tpBwd), mb);
   const ppStep = addCost(zeroCost(), hop, 2 * mb * s.virtualStages);
@@ -156,7 +159,7 @@ export function evaluatePlan(input: PlanInput): PlanResult {
       interNode: tpStep.interBytes + ppStep.interBytes + dpStep.interBytes,
       byKind: { tensorParallel: kind(tpStep), pipeline: kind(ppStep), dataParallel: kind(dpStep) },
     },
-    time: { step, pipeline: sim.makespan, dataParallel: dpBoundary.seconds, hostTransfer: hostSync, bubble: sim.bubble, computePerMicrobatch: forward + backward },
+    time: { step, pipeline: sim.makespan, dataParallel: dpBoundary.seconds, hostTransfer: hostSync, optimizer: optimizerStep, bubble: sim.bubble, computePerMicrobatch: forward + backward },
     achievedFlopsPerDevice: flopsPerStep / (devices * step),
     tokensPerSecond: batch.global * model.seqLen / step,
   };

@@ -76,6 +76,8 @@ export interface Strategy {
   readonly recompute: Recompute;
   readonly precision: Precision;
   readonly sequenceParallel: boolean;
+  /** Fused (flash) attention: the s×s scores are never stored and causal masking halves their work. */
+  readonly flashAttention: boolean;
   /** Megatron's scatter/gather of inter-stage activations over the tp ranks. */
   readonly scatterGather: boolean;
 }
@@ -103,6 +105,8 @@ export interface TimeBreakdown {
   readonly step: number;
   readonly pipeline: number;
   readonly dataParallel: number;
+  /** Seconds of the optimizer step on the device (memory-bound; 0 when offloaded, whose host compute is not modelled). */
+  readonly optimizer: number;
   /** Seconds per step moving gradients and parameters over the host link for optimizer offload. */
   readonly hostTransfer: number;
   /** Idle fraction of the pipeline schedule, simulated: (makespan − ideal) / ideal. */
