@@ -31,6 +31,11 @@ test('plan: the step is the simulated pipeline plus the boundary collectives; FL
   // Optimizer states are partitioned over the 4 data-parallel ranks: 12 bytes per parameter / 4.
   assert.ok(Math.abs(m.optimizer / m.parameters - 12 / 2 / 4) < 1e-12);
   assert.ok(plan.comm.byKind.tensorParallel.intraNode > 0 && plan.comm.byKind.tensorParallel.interNode === 0);
+  // NNG: reduce-scatter the gradients and gather the parameters once, at the boundary; the terms sum to the data-parallel totals.
+  assert.deepEqual(plan.dataParallelCollectives.map((c) => [c.op, c.phase, c.timesPerStep]), [['RS', 'boundary', 1], ['AG', 'boundary', 1]]);
+  const dpBytes = plan.dataParallelCollectives.reduce((a, c) => a + c.intraNode + c.interNode, 0);
+  assert.ok(Math.abs(dpBytes - plan.comm.byKind.dataParallel.intraNode - plan.comm.byKind.dataParallel.interNode) < 1);
+  assert.ok(Math.abs(plan.dataParallelCollectives.reduce((a, c) => a + c.seconds, 0) - plan.time.dataParallel) < 1e-12);
   // Doubling every link's bandwidth cannot slow the plan down.
   const fast = evaluatePlan({ model, batch: { global: 512, micro: 2 }, cluster: { ...cluster, interBandwidth: 2 * cluster.interBandwidth, intraBandwidth: 2 * cluster.intraBandwidth }, strategy });
   assert.ok(fast.time.step < plan.time.step);

@@ -35,6 +35,10 @@ export function formatPlan(p: PlanResult): string {
     ]),
     'Communication per device per step',
     rows([['tensor parallel', link(c.tensorParallel)], ['pipeline p2p', link(c.pipeline)], ['data parallel', link(c.dataParallel)], ['total', `${gb(p.comm.intraNode)} intra-node, ${gb(p.comm.interNode)} inter-node`]]),
+    ...(p.dataParallelCollectives.length === 0 ? [] : [
+      'Data-parallel collectives per step',
+      rows(p.dataParallelCollectives.map((c): [string, string] => [`${c.what} (${c.op}, ${c.scope}, ${c.phase === 'micro' ? `×${c.timesPerStep}` : 'at the boundary'})`, link({ intraNode: c.intraNode, interNode: c.interNode, seconds: c.seconds })])),
+    ]),
     'Time',
     rows([
       ['step', sec(p.time.step)], ['pipeline (simulated)', sec(p.time.pipeline)], ['data-parallel sync', sec(p.time.dataParallel)], ['optimizer step', sec(p.time.optimizer)], ['host transfers (offload)', sec(p.time.hostTransfer)],

@@ -7,7 +7,7 @@ import { attentionCoreFlops, embeddingParams, layerForwardFlops, layerParams, lo
 import { peakInFlight, scheduleOps, validateSchedule } from './schedule.ts';
 import { bytesPerElement, optimizerTraffic, parseSharding, stepCollectives, type DpGroups, type Scope } from './sharding.ts';
 import { simulateSchedule } from './simulate.ts';
-import type { BatchSpec, ClusterSpec, MemoryBreakdown, ModelShape, PlanResult, Strategy } from './types.ts';
+import type { BatchSpec, ClusterSpec, CollectiveTerm, MemoryBreakdown, ModelShape, PlanResult, Strategy } from './types.ts';
 
 export interface PlanInput {
   readonly model: ModelShape;
@@ -117,9 +117,12 @@ export function evaluatePlan(input: PlanInput): PlanResult {
   let dpFwd = zeroCost();
   let dpBwd = zeroCost();
   let dpBoundary = zeroCost();
+  const terms: CollectiveTerm[] = [];
   for (const c of colls) {
     if (dp === 1) break;
     const cost = collectiveCost(c.op, c.bytes, scopeLayout(c.scope, dpGroups), cluster);
+    const times = c.phase === 'micro' ? mb : 1;
+    terms.push({ what: c.what, phase: c.phase, op: c.op, scope: c.scope, timesPerStep: times, intraNode: times * cost.intraBytes, interNode: times * cost.interBytes, seconds: times * cost.seconds });
     if (c.phase === 'boundary') dpBoundary = addCost(dpBoundary, cost);
     else if (c.pass === 'forward') dpFwd = addCost(dpFwd, cost);
     else dpBwd = addCost(dpBwd, cost);
@@ -154,6 +157,7 @@ export function evaluatePlan(input: PlanInput): PlanResult {
     flopsPerStep,
     memory,
     fits,
+    dataParallelCollectives: terms,
     comm: {
       intraNode: tpStep.intraBytes + ppStep.intraBytes + dpStep.intraBytes,
       interNode: tpStep.interBytes + ppStep.interBytes + dpStep.interBytes,

@@ -100,6 +100,19 @@ export interface CommBreakdown {
   readonly byKind: Readonly<Record<'tensorParallel' | 'pipeline' | 'dataParallel', { intraNode: number; interNode: number; seconds: number }>>;
 }
 
+/** One data-parallel collective of the sharding, totalled over a step (PaRO's t_param, t_gradient, t_sync terms). */
+export interface CollectiveTerm {
+  readonly what: string;
+  readonly phase: 'micro' | 'boundary';
+  readonly op: 'AG' | 'RS' | 'AR';
+  readonly scope: 'intra' | 'inter' | 'global';
+  readonly timesPerStep: number;
+  /** Bytes one device sends over the step, and seconds spent. */
+  readonly intraNode: number;
+  readonly interNode: number;
+  readonly seconds: number;
+}
+
 export interface TimeBreakdown {
   /** Seconds per optimizer step. */
   readonly step: number;
@@ -127,6 +140,7 @@ export interface PlanResult {
   readonly memory: MemoryBreakdown;
   readonly fits: boolean;
   readonly comm: CommBreakdown;
+  readonly dataParallelCollectives: readonly CollectiveTerm[];
   readonly time: TimeBreakdown;
   /** Model FLOP/s per device (Megatron's Eq. 3 convention, counting recomputation). */
   readonly achievedFlopsPerDevice: number;
