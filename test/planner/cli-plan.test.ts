@@ -48,6 +48,12 @@ test('cli plan: reads a Hugging Face config.json, refuses bad plans naming the c
   assert.match(search.out, /Fastest plans that fit:\n {3}1\. /);
 });
 
+test('cli plan: --deepspeed-estimate prints DeepSpeed\'s stage-3 numbers for t5-3b', async (t) => {
+  const r = await capture(t, ['plan', '--deepspeed-estimate', '3', '--params', '2851e6', '--largest-layer', '32e6', '--devices-per-node', '8', '--offload-optimizer']);
+  assert.equal(r.code, 0);
+  assert.equal(r.out, 'DeepSpeed ZeRO-3 estimate, 1 × 8 GPUs: per GPU 0.78 GiB, per CPU 63.72 GiB');
+});
+
 test('cli reproduce: --list names the planner; an unknown name is refused with the known ones', async (t) => {
   const list = await capture(t, ['reproduce', '--list']);
   assert.equal(list.code, 0);

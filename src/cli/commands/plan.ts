@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
-  clusterPreset, defaultStrategy, devicePreset, devices, evaluatePlan, formatPlan, formatSearch, gptShape, modelPreset, modelPresets,
+  clusterPreset, deepspeedEstimate, defaultStrategy, devicePreset, devices, evaluatePlan, formatPlan, formatSearch, gptShape, modelPreset, modelPresets,
   nodes, planTraining, readModelConfig, searchPlans, zeroSharding,
 } from '../../distributed/planner/index.ts';
 import type { ClusterSpec, ModelShape, PipelineSchedule, Precision, Recompute, Strategy } from '../../distributed/planner/index.ts';
@@ -37,6 +37,10 @@ Strategy:
   --precision P            mixed | fp32 (default mixed)
   --sequence-parallel  --no-scatter-gather  --flash-attention
   --trainable-fraction F   Ψ′/Ψ (default 1)
+DeepSpeed-compatible estimate (its estimate_zero2/zero3_model_states_mem_needs):
+  --deepspeed-estimate N   ZeRO stage 2 or 3, with --params N, --largest-layer N (stage 3), --nodes,
+                           --devices-per-node, --offload-optimizer, --offload-params, --no-zero-init,
+                           --buffer-factor F (default 1.5), --legacy-formula (stage 2's older 4Ψ + 16Ψ/G)
 Output:
   --search                 search tp, pp, v, micro batch, ZeRO stage and recomputation
   --top N                  plans listed by --search (default 10)
@@ -53,6 +57,8 @@ const options = {
   'zero-stage': { type: 'string' }, sharding: { type: 'string' }, 'offload-optimizer': { type: 'boolean' }, 'offload-params': { type: 'boolean' },
   recompute: { type: 'string', default: 'none' }, precision: { type: 'string', default: 'mixed' }, 'sequence-parallel': { type: 'boolean' },
   'no-scatter-gather': { type: 'boolean' }, 'flash-attention': { type: 'boolean' }, 'trainable-fraction': { type: 'string', default: '1' },
+  'deepspeed-estimate': { type: 'string' }, params: { type: 'string' }, 'largest-layer': { type: 'string' }, 'no-zero-init': { type: 'boolean' },
+  'buffer-factor': { type: 'string', default: '1.5' }, 'legacy-formula': { type: 'boolean' },
   search: { type: 'boolean' }, top: { type: 'string', default: '10' }, json: { type: 'boolean' }, 'allow-over-memory': { type: 'boolean' },
 } as const;
 
@@ -109,12 +115,28 @@ function strategy(v: Values): Strategy {
   };
 }
 
+function deepspeed(v: Values): number {
+  const stage = num(v, 'deepspeed-estimate');
+  check(stage === 2 || stage === 3, 'tessera plan', `--deepspeed-estimate must be 2 or 3, got ${stage}`);
+  const nodeCount = num(v, 'nodes');
+  const gpusPerNode = v['devices-per-node'] === undefined ? clusterPreset(v.cluster!, nodeCount).devicesPerNode : num(v, 'devices-per-node');
+  const e = deepspeedEstimate({
+    stage, params: num(v, 'params'), largestLayerParams: stage === 3 ? num(v, 'largest-layer') : undefined, gpusPerNode, nodes: nodeCount,
+    offloadOptimizer: v['offload-optimizer'] === true, offloadParams: v['offload-params'] === true, zeroInit: v['no-zero-init'] !== true,
+    bufferFactor: num(v, 'buffer-factor'), legacyFormula: v['legacy-formula'] === true,
+  });
+  const gib = (x: number) => `${(x / 2 ** 30).toFixed(2)} GiB`;
+  console.log(v.json ? JSON.stringify(e) : `DeepSpeed ZeRO-${stage} estimate, ${nodeCount} × ${gpusPerNode} GPUs: per GPU ${gib(e.gpu)}, per CPU ${gib(e.cpu)}`);
+  return 0;
+}
+
 export const planCommand: Command = {
   name: 'plan',
   summary: 'predict memory, communication and step time of a training job; search the fastest plan',
   help,
   async run(argv) {
     const { values: v } = parseArgs({ args: argv, options, allowPositionals: false });
+    if (v['deepspeed-estimate'] !== undefined) return deepspeed(v);
     const m = model(v);
     const c = cluster(v);
     const batch = { global: num(v, 'global-batch'), micro: num(v, 'micro-batch') };

@@ -12,3 +12,4 @@ export { devices, nodes, devicePreset, clusterPreset, defaultStrategy } from './
 export { modelPresets, modelPreset } from './models.ts';
 export { readModelConfig, shapeFromConfig } from './hf-config.ts';
 export { formatPlan, formatSearch, strategyLabel } from './format.ts';
+export { deepspeedEstimate, type DeepSpeedEstimateInput } from './deepspeed-estimate.ts';
