@@ -46,6 +46,11 @@ test('cli plan: reads a Hugging Face config.json, refuses bad plans naming the c
   const search = await capture(t, ['plan', '--model', cfg, '--global-batch', '64', '--search', '--top', '3']);
   assert.equal(search.code, 0);
   assert.match(search.out, /Fastest plans that fit:\n {3}1\. /);
+  const paro = await capture(t, ['plan', '--model', cfg, '--global-batch', '64', '--nodes', '2', '--search', '--search-shardings', 'NIG,IIG', '--json']);
+  const ranked = (JSON.parse(paro.out) as { ranked: { strategy: { sharding: string } }[] }).ranked;
+  assert.ok(ranked.length > 0 && ranked.every((p) => ['NIG', 'IIG'].includes(p.strategy.sharding)));
+  const badSharding = await capture(t, ['plan', '--model', cfg, '--search', '--search-shardings', 'NIX']);
+  assert.match(badSharding.err, /tessera plan: sharding must be three letters/);
 });
 
 test('cli plan: --deepspeed-estimate prints DeepSpeed\'s stage-3 numbers for t5-3b', async (t) => {

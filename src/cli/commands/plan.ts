@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   clusterPreset, deepspeedEstimate, defaultStrategy, devicePreset, devices, evaluatePlan, formatPlan, formatSearch, gptShape, modelPreset, modelPresets,
-  nodes, planTraining, readModelConfig, searchPlans, zeroSharding,
+  nodes, parseSharding, planTraining, readModelConfig, searchPlans, zeroSharding,
 } from '../../distributed/planner/index.ts';
 import type { ClusterSpec, ModelShape, PipelineSchedule, Precision, Recompute, Strategy } from '../../distributed/planner/index.ts';
 import { check, fail } from '../../util/errors.ts';
@@ -43,6 +43,7 @@ DeepSpeed-compatible estimate (its estimate_zero2/zero3_model_states_mem_needs):
                            --buffer-factor F (default 1.5), --legacy-formula (stage 2's older 4Ψ + 16Ψ/G)
 Output:
   --search                 search tp, pp, v, micro batch, ZeRO stage and recomputation
+  --search-shardings LIST  shardings the search tries (default NNN,NNG,NGG,GGG; e.g. add NIG,IIG)
   --top N                  plans listed by --search (default 10)
   --json                   print JSON
   --allow-over-memory      report a plan that does not fit instead of failing`;
@@ -59,7 +60,7 @@ const options = {
   'no-scatter-gather': { type: 'boolean' }, 'flash-attention': { type: 'boolean' }, 'trainable-fraction': { type: 'string', default: '1' },
   'deepspeed-estimate': { type: 'string' }, params: { type: 'string' }, 'largest-layer': { type: 'string' }, 'no-zero-init': { type: 'boolean' },
   'buffer-factor': { type: 'string', default: '1.5' }, 'legacy-formula': { type: 'boolean' },
-  search: { type: 'boolean' }, top: { type: 'string', default: '10' }, json: { type: 'boolean' }, 'allow-over-memory': { type: 'boolean' },
+  search: { type: 'boolean' }, 'search-shardings': { type: 'string' }, top: { type: 'string', default: '10' }, json: { type: 'boolean' }, 'allow-over-memory': { type: 'boolean' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
@@ -142,7 +143,9 @@ export const planCommand: Command = {
     const batch = { global: num(v, 'global-batch'), micro: num(v, 'micro-batch') };
     if (v.search) {
       const s = strategy(v);
-      const r = searchPlans(m, batch.global, c, s.precision, { flashAttention: s.flashAttention });
+      const shardings = v['search-shardings']?.split(',').map((x) => x.trim());
+      shardings?.forEach((x) => parseSharding(x, 'tessera plan'));
+      const r = searchPlans(m, batch.global, c, s.precision, { flashAttention: s.flashAttention, ...(shardings ? { shardings } : {}) });
       console.log(v.json ? JSON.stringify({ best: r.best, ranked: r.ranked.slice(0, num(v, 'top')), evaluated: r.evaluated, overMemory: r.overMemory, invalid: r.invalid }, null, 2) : formatSearch(r, num(v, 'top')));
       return r.best ? 0 : 1;
     }
