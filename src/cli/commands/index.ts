@@ -2,6 +2,7 @@
 import type { Command } from '../command.ts';
 import { planCommand } from './plan.ts';
 import { reproduceCommand } from './reproduce.ts';
+import { tokenizerTrainCommand } from './tokenizer-train.ts';
 import { versionCommand } from './version.ts';
 
-export const commands: Command[] = [planCommand, reproduceCommand, versionCommand];
+export const commands: Command[] = [planCommand, reproduceCommand, tokenizerTrainCommand, versionCommand];
