@@ -15,7 +15,8 @@ Predicts memory per device, communication per step, the pipeline bubble (simulat
 and achieved FLOP/s of a training job; --search finds the fastest plan that fits.
 
 Model (one of):
-  --model NAME|PATH        preset (${Object.keys(modelPresets).join(', ')}) or a Hugging Face config.json (gpt2, llama)
+  --model NAME|PATH        preset (${Object.keys(modelPresets).join(', ')}),
+                           a Hugging Face config.json (gpt2, llama) or a Tessera model config JSON
   --layers N --hidden N --heads N --vocab N   a GPT shape
   --seq N                  sequence length (overrides the config)
 Batch:
