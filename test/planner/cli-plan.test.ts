@@ -27,6 +27,10 @@ test('cli plan: --json gives the plan; the table names every memory term', async
   assert.equal(plan.strategy.sharding, 'NNG');
   assert.equal(plan.strategy.schedule, 'interleaved');
   assert.ok(plan.fits && plan.memory.total < 141e9);
+  // Half the peak at the same efficiency: the compute share of the step doubles, so the step grows.
+  const slow = JSON.parse((await capture(t, [...args, '--json', '--peak-tflops', '494.5'])).out) as { time: { step: number } };
+  assert.ok(slow.time.step > (JSON.parse(json.out) as { time: { step: number } }).time.step * 1.5);
+  assert.match((await capture(t, [...args, '--efficiency', '2'])).err, /--efficiency must be a fraction of peak in \(0, 1\], got 2/);
   const table = await capture(t, args);
   for (const word of ['parameters', 'gradients', 'optimizer states', 'activations', 'buffers', 'H200-SXM-141GB', 'bubble', 'TFLOP/s per device']) assert.ok(table.out.includes(word), word);
 });

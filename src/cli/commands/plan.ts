@@ -26,7 +26,8 @@ Cluster:
   --cluster NAME           ${Object.keys(nodes).join(', ')} (default dgx-a100)
   --nodes N                nodes (default 1)
   --device NAME            ${Object.keys(devices).join(', ')} (replaces the node's device)
-  --devices-per-node N  --device-memory GB  --intra-bw GB/s  --inter-bw GB/s  --intra-latency us  --inter-latency us
+  --devices-per-node N  --device-memory GB  --peak-tflops T (16-bit dense)  --efficiency F (fraction of peak)
+  --intra-bw GB/s  --inter-bw GB/s  --intra-latency us  --inter-latency us
 Strategy:
   --tp N  --pp N           tensor and pipeline parallel sizes (default 1)
   --schedule S             gpipe | 1f1b | interleaved (default 1f1b)
@@ -53,7 +54,7 @@ const options = {
   model: { type: 'string' }, layers: { type: 'string' }, hidden: { type: 'string' }, heads: { type: 'string' }, vocab: { type: 'string' }, seq: { type: 'string' },
   'global-batch': { type: 'string', default: '512' }, 'micro-batch': { type: 'string', default: '1' },
   cluster: { type: 'string', default: 'dgx-a100' }, nodes: { type: 'string', default: '1' }, device: { type: 'string' },
-  'devices-per-node': { type: 'string' }, 'device-memory': { type: 'string' }, 'intra-bw': { type: 'string' }, 'inter-bw': { type: 'string' },
+  'devices-per-node': { type: 'string' }, 'device-memory': { type: 'string' }, 'peak-tflops': { type: 'string' }, efficiency: { type: 'string' }, 'intra-bw': { type: 'string' }, 'inter-bw': { type: 'string' },
   'intra-latency': { type: 'string' }, 'inter-latency': { type: 'string' },
   tp: { type: 'string', default: '1' }, pp: { type: 'string', default: '1' }, schedule: { type: 'string' }, 'virtual-stages': { type: 'string', default: '1' },
   'zero-stage': { type: 'string' }, sharding: { type: 'string' }, 'offload-optimizer': { type: 'boolean' }, 'offload-params': { type: 'boolean' },
@@ -94,6 +95,12 @@ function cluster(v: Values): ClusterSpec {
   const base = clusterPreset(v.cluster!, num(v, 'nodes'));
   let device = v.device === undefined ? base.device : devicePreset(v.device);
   if (v['device-memory'] !== undefined) device = { ...device, memoryBytes: num(v, 'device-memory') * 1e9 };
+  if (v['peak-tflops'] !== undefined) device = { ...device, peakFlops16: num(v, 'peak-tflops') * 1e12 };
+  if (v.efficiency !== undefined) {
+    const e = num(v, 'efficiency');
+    check(e <= 1, 'tessera plan', `--efficiency must be a fraction of peak in (0, 1], got ${e}`);
+    device = { ...device, efficiency: e };
+  }
   const opt = (key: keyof Values, scale: number, fallback: number) => (v[key] === undefined ? fallback : num(v, key) * scale);
   return {
     ...base, device,
