@@ -1,6 +1,6 @@
 // Causal multi-head self-attention with grouped-query heads, optional RoPE and an optional KV
 // cache. Scores are one batched matmul over (B, H, T, D) views, with the causal mask added once.
-import { Tensor, concat, matmul, softmax } from '../../tensor/index.ts';
+import { Tensor, attention, concat, defaultRng, matmul, softmax } from '../../tensor/index.ts';
 import { Module } from '../module.ts';
 import { Linear } from './linear.ts';
 import { Dropout } from './dropout.ts';
@@ -32,8 +32,15 @@ export interface AttentionOptions {
   /** RoPE base; omit for none (GPT uses learned positions instead). */
   ropeTheta?: number;
   dropout?: number;
+  /**
+   * 'matmul' (default): scores by batched matmul, mask added, softmax, then ·V.
+   * 'fused': the engine's fused attention kernel (online softmax, no (T, S) scores kept).
+   */
+  impl?: AttentionImpl;
   rng?: Rng;
 }
+
+export type AttentionImpl = 'matmul' | 'fused';
 
 export class CausalSelfAttention extends Module {
   qkvProj: Linear | null = null;
@@ -47,6 +54,7 @@ export class CausalSelfAttention extends Module {
   readonly nKvHeads: number;
   readonly headDim: number;
   readonly rope: Rope | null;
+  impl: AttentionImpl;
   private mask: { key: string; t: Tensor } | null = null;
 
   constructor(opts: AttentionOptions) {
@@ -71,6 +79,7 @@ export class CausalSelfAttention extends Module {
     this.attnDrop = new Dropout(opts.dropout ?? 0, opts.rng);
     this.residDrop = new Dropout(opts.dropout ?? 0, opts.rng);
     this.rope = opts.ropeTheta !== undefined ? new Rope(hd, opts.ropeTheta) : null;
+    this.impl = opts.impl ?? 'matmul';
   }
 
   /** x (B, T, C) → (B, T, C). With a cache, x holds the new positions cache.pos.. only. */
@@ -93,13 +102,20 @@ export class CausalSelfAttention extends Module {
       cache.v = v;
       cache.pos = start + T;
     }
+    if (this.impl === 'fused') {
+      const drop = this.training ? this.attnDrop.p : 0;
+      const seed = drop > 0 ? (this.attnDrop.rng ?? defaultRng()).nextU32() : 0;
+      const y = attention(q, k, v, { causal: true, dropout: drop, seed }).transpose(1, 2).reshape(B, T, H * D);
+      return this.residDrop.forward(this.outProj.forward(y));
+    }
     const S = k.shape[2];
     if (KV !== H) {
       // repeat_kv: kv head j serves query heads j·rep .. (j+1)·rep-1.
       k = k.unsqueeze(2).expand(B, KV, H / KV, S, D).reshape(B, H, S, D);
       v = v.unsqueeze(2).expand(B, KV, H / KV, S, D).reshape(B, H, S, D);
     }
-    const scores = matmul(q.mul(1 / Math.sqrt(D)), k.T).add(this.causalMask(T, S)); // (B, H, T, S)
+    const raw = matmul(q.mul(1 / Math.sqrt(D)), k.T); // (B, H, T, S)
+    const scores = T === 1 ? raw : raw.add(this.causalMask(T, S)); // one new token sees every key
     const att = this.attnDrop.forward(softmax(scores, -1));
     const y = matmul(att, v).transpose(1, 2).reshape(B, T, H * D); // (B, T, H·D)
     return this.residDrop.forward(this.outProj.forward(y));
