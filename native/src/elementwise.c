@@ -27,7 +27,7 @@ TS_CLONES static void unary_range(int op, const float *restrict x, float *restri
     case U_SIGN: UNARY_LOOP(v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : v))
     case U_TANH: UNARY_LOOP(tanhf(v))
     case U_SIGMOID: UNARY_LOOP(1.0f / (1.0f + expf(-v)))
-    case U_RELU: UNARY_LOOP(v > 0.0f ? v : (v != v ? v : 0.0f))
+    case U_RELU: UNARY_LOOP(v > 0.0f ? v : 0.0f)
     case U_GELU: UNARY_LOOP(0.5f * v * (1.0f + erff(v * 0.70710678118654752f)))
     case U_GELU_TANH: UNARY_LOOP(0.5f * v * (1.0f + tanhf(gelu_tanh_inner(v))))
     case U_SILU: UNARY_LOOP(v / (1.0f + expf(-v)))

@@ -34,10 +34,15 @@ typedef struct {
 static pool_t g_pool = {.size = 0, .mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER,
                         .done = PTHREAD_COND_INITIALIZER};
 
+typedef struct { int tid; unsigned gen; } worker_arg;
+
 static void *worker(void *arg) {
-  int tid = (int)(intptr_t)arg;
+  /* The generation at creation, not at thread start: a job posted before the thread first runs
+   * must not be missed. */
+  const int tid = ((worker_arg *)arg)->tid;
+  unsigned seen = ((worker_arg *)arg)->gen;
+  free(arg);
   pool_t *p = &g_pool;
-  unsigned seen = atomic_load_explicit(&p->gen, memory_order_acquire);
   for (;;) {
     unsigned g = seen;
     for (int i = 0; i < SPIN_ITERS; i++) {
@@ -97,7 +102,13 @@ void ts_pool_set_threads(int n) {
   p->size = n;
   if (n == 1) return;
   p->threads = calloc((size_t)n - 1, sizeof(pthread_t));
-  for (int i = 1; i < n; i++) pthread_create(&p->threads[i - 1], NULL, worker, (void *)(intptr_t)i);
+  const unsigned gen = atomic_load_explicit(&p->gen, memory_order_acquire);
+  for (int i = 1; i < n; i++) {
+    worker_arg *a = malloc(sizeof *a);
+    a->tid = i;
+    a->gen = gen;
+    pthread_create(&p->threads[i - 1], NULL, worker, a);
+  }
 }
 
 int ts_pool_threads(void) {

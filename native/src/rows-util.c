@@ -63,9 +63,9 @@ TS_CLONES float ts_row_max(const float *x, long n) {
   for (int l = 0; l < L; l++) acc[l] = -INFINITY;
   long i = 0;
   for (; i + L <= n; i += L)
-    for (int l = 0; l < L; l++) acc[l] = x[i + l] > acc[l] ? x[i + l] : acc[l];
+    for (int l = 0; l < L; l++) acc[l] = x[i + l] > acc[l] || x[i + l] != x[i + l] ? x[i + l] : acc[l];
   float m = -INFINITY;
-  for (int l = 0; l < L; l++) m = acc[l] > m ? acc[l] : m;
-  for (; i < n; i++) m = x[i] > m ? x[i] : m;
+  for (int l = 0; l < L; l++) m = acc[l] > m || acc[l] != acc[l] ? acc[l] : m;
+  for (; i < n; i++) m = x[i] > m || x[i] != x[i] ? x[i] : m;
   return m;
 }

@@ -36,7 +36,7 @@ static void reduce_rows(const void *ctx, long r0, long r1) {
       case R_MAX: of[r] = ts_row_max(x, n); break;
       case R_MIN: {
         float m = INFINITY;
-        for (long i = 0; i < n; i++) m = x[i] < m ? x[i] : m;
+        for (long i = 0; i < n; i++) m = x[i] < m || x[i] != x[i] ? x[i] : m;
         of[r] = m;
         break;
       }
