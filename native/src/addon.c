@@ -395,8 +395,7 @@ FN(js_adamw) {
   (void)t0;
   float *p = F32(0, 0), *g = F32(1, n), *m = F32(2, n), *v = F32(3, n);
   DONE();
-  ts_adamw(p, g, m, v, n, (float)num(&C, 4), (float)num(&C, 5), (float)num(&C, 6), (float)num(&C, 7),
-           (float)num(&C, 8), num(&C, 9));
+  ts_adamw(p, g, m, v, n, num(&C, 4), num(&C, 5), num(&C, 6), num(&C, 7), num(&C, 8), num(&C, 9));
   return undef(env);
 }
 

@@ -77,8 +77,8 @@ int ts_index_select(const float *table, long vocab, const int32_t *ids, long nid
 int ts_index_add(const float *g, const int32_t *ids, long nids, float *gtable, long vocab, long cols);
 
 /* ---- optimizer ---- */
-void ts_adamw(float *p, const float *g, float *m, float *v, long n, float lr, float b1, float b2,
-              float eps, float wd, double step);
+void ts_adamw(float *p, const float *g, float *m, float *v, long n, double lr, double b1, double b2,
+              double eps, double wd, double step);
 
 /* ---- bandwidth probe (bench) ---- */
 /* kind 0: copy a = b; kind 1: triad a = b + s*c. Threaded over the pool. */
