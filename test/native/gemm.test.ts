@@ -31,6 +31,7 @@ if (addon === null) {
     assert.ok(nativeUnavailableReason().length > 0);
   });
 } else {
+  const native = addon;
   test('native matmul matches the reference on awkward sizes, all transpositions', () => {
     const rng = new Rng(11);
     for (let t = 0; t < 48; t++) {
@@ -77,21 +78,21 @@ if (addon === null) {
 
   test('native matmul gives bitwise the same result on 1 and 2 threads', () => {
     const rng = new Rng(14);
-    const before = addon.info().threads;
+    const before = native.info().threads;
     try {
       for (const [m, n, k, ta, tb] of [[300, 200, 800, false, false], [8, 3000, 400, false, false], [200, 64, 500, true, true]] as const) {
         const a = randn(rng, m * k);
         const b = randn(rng, k * n);
         const one = new Float32Array(m * n);
         const two = new Float32Array(m * n);
-        addon.setThreads(1);
+        native.setThreads(1);
         nat!.matmul(a, b, one, params(m, n, k, ta, tb));
-        addon.setThreads(2);
+        native.setThreads(2);
         nat!.matmul(a, b, two, params(m, n, k, ta, tb));
         assert.ok(bitwiseEqual(one, two), `${m}x${n}x${k}: 1 vs 2 threads differ`);
       }
     } finally {
-      addon.setThreads(before);
+      native.setThreads(before);
     }
   });
 
@@ -104,7 +105,7 @@ if (addon === null) {
     ref.matmul(a, b, want, params(m, n, k));
     for (const v of [1, 2, 3]) {
       const got = new Float32Array(m * n);
-      if (!addon.gemmLadder(v, a, b, got, m, n, k)) continue; // rung 2 needs AVX-512
+      if (!native.gemmLadder(v, a, b, got, m, n, k)) continue; // rung 2 needs AVX-512
       assert.ok(worst(got, want, 1e-5, 1e-5) <= 1, `ladder rung ${v}`);
     }
   });
