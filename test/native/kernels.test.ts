@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/util/rng.ts';
 import type { BinaryOp, ReduceOp, UnaryGradOp, UnaryOp, StridedView } from '../../src/spec/backend.ts';
-import { addon, nat, ref, AWKWARD, randn, randInts, worst } from './helpers.ts';
+import { addon, nat, ref, AWKWARD, randn, randInts, worst, bitwiseEqual } from './helpers.ts';
 
 const UNARY: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sign', 'tanh', 'sigmoid', 'relu', 'gelu',
   'geluTanh', 'silu', 'square', 'reciprocal'];
@@ -212,6 +212,39 @@ if (addon !== null && nat !== null) {
       }
       close(`adamw p n=${n}`, p1, p2, 1e-6, 1e-5);
       close(`adamw v n=${n}`, v1, v2, 1e-8, 1e-5);
+    }
+  });
+}
+
+if (addon !== null && nat !== null) {
+  const A = addon;
+  const N = nat;
+  test('native accumulating kernels give bitwise the same result on 1 and 2 threads', () => {
+    const rng = new Rng(27);
+    const [rows, cols] = [517, 300];
+    const x = randn(rng, rows * cols), gy = randn(rng, rows * cols), w = randn(rng, cols);
+    const ids = randInts(rng, rows, 40);
+    const run = (threads: number): Float32Array[] => {
+      A.setThreads(threads);
+      const mean = new Float32Array(rows), rstd = new Float32Array(rows), y = new Float32Array(rows * cols);
+      N.layerNorm(x, w, null, y, mean, rstd, rows, cols, 1e-5);
+      const gx = new Float32Array(rows * cols), gw = new Float32Array(cols), gb = new Float32Array(cols);
+      N.layerNormGrad(x, w, mean, rstd, gy, gx, gw, gb, rows, cols);
+      const rgx = new Float32Array(rows * cols), rgw = new Float32Array(cols);
+      N.rmsNormGrad(x, w, rstd, gy, rgx, rgw, rows, cols);
+      const table = new Float32Array(40 * cols);
+      N.indexAdd(gy, ids, table, cols);
+      const sums = new Float32Array(rows);
+      N.reduce('sum', x, rows, cols, sums);
+      return [y, gx, gw, gb, rgx, rgw, table, sums];
+    };
+    const before = A.info().threads;
+    try {
+      const one = run(1);
+      const two = run(2);
+      one.forEach((a, i) => assert.ok(bitwiseEqual(a, two[i]), `output ${i} differs between 1 and 2 threads`));
+    } finally {
+      A.setThreads(before);
     }
   });
 }
