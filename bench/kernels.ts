@@ -1,6 +1,6 @@
 // `npm run bench:kernels`: fp32 GEMM side by side with OpenBLAS (through Debian's numpy) on 1 and
 // 2 threads, the GEMM ladder, and memory bandwidth of the elementwise and norm kernels. Writes
-// bench/results/kernels.json and bench/results/kernels-gemm.svg. Options: --quick, --rounds N.
+// bench/results/kernels.json, kernels.md (tables) and kernels-gemm.svg. Options: --quick, --rounds N.
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { medianSeconds, median, type Timing } from './lib/timing.ts';
 import { barChartSvg } from './lib/svg.ts';
 import { runLadder } from './gemm-ladder.ts';
 import { runBandwidth } from './bandwidth.ts';
+import { renderReport, type KernelsResults } from './lib/report.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -177,4 +178,5 @@ writeFileAtomic(join(outDir, 'kernels-gemm.svg'), barChartSvg({
     { name: 'Tessera reference', color: '#54a24b', values: gemmRows.map((r) => r.reference1T) },
   ],
 }));
-console.log('\nwrote bench/results/kernels.json and bench/results/kernels-gemm.svg');
+writeFileAtomic(join(outDir, 'kernels.md'), renderReport(results as KernelsResults));
+console.log('\nwrote bench/results/kernels.json, kernels.md and kernels-gemm.svg');
