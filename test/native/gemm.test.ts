@@ -96,6 +96,29 @@ if (addon === null) {
     }
   });
 
+  test('the AVX2 and scalar GEMM paths (chosen at run time) are right and batch-invariant too', () => {
+    const rng = new Rng(16);
+    const best = native.info().isa;
+    try {
+      for (const isa of ['avx2+fma', 'scalar']) {
+        native.setIsa(isa);
+        if (native.info().isa !== isa) continue; // not supported by this CPU
+        for (const [m, n, k] of [[1, 65, 33], [7, 129, 400], [65, 33, 127], [20, 300, 800]]) {
+          for (const tb of [false, true]) checkMatmul(rng, params(m, n, k, tb, tb));
+          const a = randn(rng, m * k);
+          const b = randn(rng, k * n);
+          const full = new Float32Array(m * n);
+          const row = new Float32Array(n);
+          nat!.matmul(a, b, full, params(m, n, k));
+          nat!.matmul(a.subarray((m - 1) * k), b, row, params(1, n, k));
+          assert.ok(bitwiseEqual(row, full.subarray((m - 1) * n)), `${isa}: last row of ${m}x${n}x${k} differs alone`);
+        }
+      }
+    } finally {
+      native.setIsa(best);
+    }
+  });
+
   test('native gemm ladder rungs agree with the reference', () => {
     const rng = new Rng(15);
     const [m, n, k] = [33, 130, 65];
