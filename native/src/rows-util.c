@@ -58,14 +58,27 @@ TS_CLONES float ts_row_sqdev(const float *x, float mean, long n) {
   return tree(acc);
 }
 
+/* NaN propagates (as in the reference); tracked in a separate flag so the loop vectorizes. */
 TS_CLONES float ts_row_max(const float *x, long n) {
   float acc[L];
+  int nan[L] = {0};
   for (int l = 0; l < L; l++) acc[l] = -INFINITY;
   long i = 0;
   for (; i + L <= n; i += L)
-    for (int l = 0; l < L; l++) acc[l] = x[i + l] > acc[l] || x[i + l] != x[i + l] ? x[i + l] : acc[l];
+    for (int l = 0; l < L; l++) {
+      const float v = x[i + l];
+      acc[l] = v > acc[l] ? v : acc[l];
+      nan[l] |= v != v;
+    }
   float m = -INFINITY;
-  for (int l = 0; l < L; l++) m = acc[l] > m || acc[l] != acc[l] ? acc[l] : m;
-  for (; i < n; i++) m = x[i] > m || x[i] != x[i] ? x[i] : m;
-  return m;
+  int any = 0;
+  for (int l = 0; l < L; l++) {
+    m = acc[l] > m ? acc[l] : m;
+    any |= nan[l];
+  }
+  for (; i < n; i++) {
+    m = x[i] > m ? x[i] : m;
+    any |= x[i] != x[i];
+  }
+  return any ? NAN : m;
 }
