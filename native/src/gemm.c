@@ -188,14 +188,17 @@ void ts_gemm(const float *a, const float *b, float *c, const ts_gemm_params *p) 
     j.by_rows = 1;
     j.chunk = p->m;
   } else {
-    /* Split the dimension whose operand is cheaper to pack again per chunk, about 4 chunks per
-     * thread (column chunks stay multiples of the panel width, row chunks of the tile height). */
+    /* Split the dimension whose operand is cheaper to pack again per chunk. Up to 4 chunks per
+     * thread, fewer when chunks would get small (each packs its other operand again); column
+     * chunks stay multiples of the panel width, row chunks of the tile height. */
     j.by_rows = p->m > p->n && p->m >= 2L * nt * isa->mr;
-    const long dim = j.by_rows ? p->m : p->n, unit = j.by_rows ? isa->mr : isa->nr;
-    const long skinny_unit = 256; /* the decode path streams B in long runs */
-    const long u = !j.by_rows && !p->trans_b && p->m <= TS_SKINNY_M ? skinny_unit : unit;
-    j.chunk = round_up((dim + 4L * nt - 1) / (4L * nt), u);
-    if (j.chunk < u) j.chunk = u;
+    const int skinny = !j.by_rows && !p->trans_b && p->m <= TS_SKINNY_M;
+    const long dim = j.by_rows ? p->m : p->n;
+    const long unit = skinny ? 256 : j.by_rows ? isa->mr : isa->nr;
+    const long target = skinny ? 256 : j.by_rows ? 128 : NC_TARGET;
+    long per_thread = dim / (nt * target);
+    per_thread = per_thread < 1 ? 1 : per_thread > 4 ? 4 : per_thread;
+    j.chunk = round_up((dim + per_thread * nt - 1) / (per_thread * nt), unit);
   }
   j.per_item = ((j.by_rows ? p->m : p->n) + j.chunk - 1) / j.chunk;
   j.total = j.per_item * p->batch;
