@@ -87,6 +87,10 @@ const fmt = (v: number | null | undefined, d = 1): string => (v === null || v ==
 const pad = (s: string, w: number): string => s.padStart(w);
 
 console.log(`tessera native: isa ${info.isa}, gemm kernel ${info.gemmKernel}, KC ${info.kc}; machine: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores`);
+const peakIters = 2_000_000;
+const peakFlops = addon.fmaPeak(peakIters);
+const fmaPeak = peakFlops > 0 ? peakFlops / medianSeconds(() => addon!.fmaPeak(peakIters), { minTime: 0.1, reps: 5 }) / 1e9 : null;
+console.log(`FMA peak of one core (${info.isa}, register-only loop): ${fmaPeak === null ? 'n/a' : `${fmaPeak.toFixed(1)} GFLOP/s`}`);
 console.log(`timing: median of ${timing.reps} samples of >= ${timing.minTime * 1000} ms, median over ${rounds} round(s)`);
 
 // ---- GEMM side by side -----------------------------------------------------------------------
@@ -158,6 +162,7 @@ const results = {
   command: `npm run bench:kernels${opts.quick ? ' -- --quick' : ''}${opts.rounds ? ` --rounds ${opts.rounds}` : ''}`,
   machine: { cpu: cpus()[0]?.model ?? null, cores: cpus().length },
   native: info,
+  fmaPeakPerCore: fmaPeak,
   timing: { ...timing, rounds },
   peer: peerSkipped ? { skipped: peerSkipped } : { name: 'OpenBLAS via numpy', coreType: coreType ?? null, threadpoolctl: peerBlas },
   gemm: gemmRows,

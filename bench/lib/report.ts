@@ -4,6 +4,7 @@ export interface KernelsResults {
   command: string;
   machine: { cpu: string | null; cores: number };
   native: { isa: string; gemmKernel: string; kc: number };
+  fmaPeakPerCore: number | null;
   timing: { minTime: number; reps: number; rounds: number };
   peer: { skipped: string } | { name: string; coreType: string | null; threadpoolctl: Record<string, unknown> };
   gemm: { shape: string; native: Record<string, number>; openblas: Record<string, number | null>;
@@ -21,7 +22,7 @@ export function renderReport(r: KernelsResults): string {
     '# Kernel benchmark',
     '',
     `Command: \`${r.command}\` — ${r.date}, ${r.machine.cpu ?? '?'} (${r.machine.cores} cores, shared with other work).`,
-    `Tessera native: ${r.native.isa}, GEMM micro-kernel ${r.native.gemmKernel}, K block ${r.native.kc}. Peer: ${peer}.`,
+    `Tessera native: ${r.native.isa}, GEMM micro-kernel ${r.native.gemmKernel}, K block ${r.native.kc}; FMA peak of one core measured here: ${f(r.fmaPeakPerCore)} GFLOP/s. Peer: ${peer}.`,
     `Each number: median of ${r.timing.reps} samples of >= ${r.timing.minTime * 1000} ms; GEMM: median over ${r.timing.rounds} rounds alternating native and OpenBLAS.`,
     '',
     '## fp32 GEMM, GFLOP/s',

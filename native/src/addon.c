@@ -418,6 +418,15 @@ FN(js_stream) {
   return undef(env);
 }
 
+FN(js_fma_peak) {
+  BEGIN("fmaPeak", 1);
+  long it = lng(&C, 0);
+  DONE();
+  napi_value v;
+  napi_create_double(env, ts_fma_peak_flops(it), &v);
+  return v;
+}
+
 FN(js_set_threads) {
   BEGIN("setThreads", 1);
   long n = lng(&C, 0);
@@ -465,7 +474,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"rmsNorm", js_rms_norm}, {"rmsNormGrad", js_rms_norm_grad}, {"crossEntropy", js_cross_entropy},
     {"crossEntropyGrad", js_cross_entropy_grad}, {"gather", js_gather}, {"scatterAdd", js_scatter_add},
     {"indexSelect", js_index_select}, {"indexAdd", js_index_add}, {"adamw", js_adamw},
-    {"gemmLadder", js_gemm_ladder}, {"stream", js_stream},
+    {"gemmLadder", js_gemm_ladder}, {"stream", js_stream}, {"fmaPeak", js_fma_peak},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

@@ -94,3 +94,43 @@ void ts_stream(int kind, float *a, const float *b, const float *c, long n, float
   stream_t j = {kind, a, b, c, n, s};
   ts_pool_run(stream_task, &j, ts_pool_threads());
 }
+
+/* The FMA peak of one core, for context in the bench: 12 independent accumulator chains of
+ * vector FMAs on registers (returns the flops done, 0 when no FMA unit is known). */
+#if defined(__x86_64__)
+__attribute__((target("avx512f,fma"), noinline)) static double peak512(long it, float *sink) {
+  __m512 a[12];
+  for (int i = 0; i < 12; i++) a[i] = _mm512_set1_ps((float)i);
+  const __m512 x = _mm512_set1_ps(0.999f), y = _mm512_set1_ps(1e-3f);
+  for (long i = 0; i < it; i++)
+#pragma GCC unroll 12
+    for (int r = 0; r < 12; r++) a[r] = _mm512_fmadd_ps(a[r], x, y);
+  for (int i = 0; i < 12; i++) sink[i] = _mm512_reduce_add_ps(a[i]);
+  return 12.0 * 16 * 2 * (double)it;
+}
+__attribute__((target("avx2,fma"), noinline)) static double peak256(long it, float *sink) {
+  __m256 a[12];
+  for (int i = 0; i < 12; i++) a[i] = _mm256_set1_ps((float)i);
+  const __m256 x = _mm256_set1_ps(0.999f), y = _mm256_set1_ps(1e-3f);
+  for (long i = 0; i < it; i++)
+#pragma GCC unroll 12
+    for (int r = 0; r < 12; r++) a[r] = _mm256_fmadd_ps(a[r], x, y);
+  float t[8];
+  for (int i = 0; i < 12; i++) {
+    _mm256_storeu_ps(t, a[i]);
+    sink[i] = t[0];
+  }
+  return 12.0 * 8 * 2 * (double)it;
+}
+#endif
+
+double ts_fma_peak_flops(long iterations) {
+  float sink[12];
+#if defined(__x86_64__)
+  if (ts_isa_active() == ISA_AVX512) return peak512(iterations, sink);
+  if (ts_isa_active() == ISA_AVX2) return peak256(iterations, sink);
+#endif
+  (void)sink;
+  (void)iterations;
+  return 0.0;
+}

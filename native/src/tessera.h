@@ -80,7 +80,9 @@ int ts_index_add(const float *g, const int32_t *ids, long nids, float *gtable, l
 void ts_adamw(float *p, const float *g, float *m, float *v, long n, double lr, double b1, double b2,
               double eps, double wd, double step);
 
-/* ---- bandwidth probe (bench) ---- */
+/* ---- machine probes (bench) ---- */
+/* Runs a register-only FMA loop; returns the flops it did (0 when there is no FMA path). */
+double ts_fma_peak_flops(long iterations);
 /* kind 0: copy a = b; kind 1: triad a = b + s*c. Threaded over the pool. */
 void ts_stream(int kind, float *a, const float *b, const float *c, long n, float s);
 

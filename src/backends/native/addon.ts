@@ -44,6 +44,8 @@ export interface NativeAddon {
   gemmLadder(version: number, a: F32, b: F32, c: F32, m: number, n: number, k: number): boolean;
   /** Bandwidth probe: kind 0 copies b into a, kind 1 is the triad a = b + s·c. */
   stream(kind: number, a: F32, b: F32, c: F32, n: number, s: number): void;
+  /** Runs a register-only FMA loop of `iterations` steps on one thread; returns the flops done. */
+  fmaPeak(iterations: number): number;
 }
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
