@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdatomic.h>
+#include <pthread.h>
 #include "gemm.h"
 
 #define NC_TARGET 320
@@ -14,6 +15,8 @@
 
 typedef struct { float *pa, *pb, *tmp; size_t pa_cap, pb_cap; } ws_t;
 static ws_t g_ws[MAX_THREADS];
+/* The packing buffers are shared: one GEMM at a time when JS threads call in concurrently. */
+static pthread_mutex_t g_gemm_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static float *grow(float **buf, size_t *cap, size_t need) {
   if (need > *cap) {
@@ -202,5 +205,7 @@ void ts_gemm(const float *a, const float *b, float *c, const ts_gemm_params *p) 
   }
   j.per_item = ((j.by_rows ? p->m : p->n) + j.chunk - 1) / j.chunk;
   j.total = j.per_item * p->batch;
+  pthread_mutex_lock(&g_gemm_mu);
   ts_pool_run(gemm_task, &j, nt);
+  pthread_mutex_unlock(&g_gemm_mu);
 }

@@ -31,6 +31,9 @@ typedef struct {
   int nt;
 } pool_t;
 
+/* Kernels may be called from several JS threads (worker_threads) at once: one job at a time. */
+static pthread_mutex_t g_run_mu = PTHREAD_MUTEX_INITIALIZER;
+
 static pool_t g_pool = {.size = 0, .mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER,
                         .done = PTHREAD_COND_INITIALIZER};
 
@@ -93,7 +96,15 @@ static int default_threads(void) {
   return n > 0 ? (int)n : 1;
 }
 
+static void set_threads_locked(int n);
+
 void ts_pool_set_threads(int n) {
+  pthread_mutex_lock(&g_run_mu);
+  set_threads_locked(n);
+  pthread_mutex_unlock(&g_run_mu);
+}
+
+static void set_threads_locked(int n) {
   pool_t *p = &g_pool;
   if (n < 1) n = 1;
   if (n > 256) n = 256;
@@ -112,7 +123,11 @@ void ts_pool_set_threads(int n) {
 }
 
 int ts_pool_threads(void) {
-  if (g_pool.size == 0) ts_pool_set_threads(default_threads());
+  if (g_pool.size == 0) {
+    pthread_mutex_lock(&g_run_mu);
+    if (g_pool.size == 0) set_threads_locked(default_threads());
+    pthread_mutex_unlock(&g_run_mu);
+  }
   return g_pool.size;
 }
 
@@ -124,17 +139,27 @@ void ts_pool_run(ts_task fn, void *ctx, int nt) {
     fn(ctx, 0, 1);
     return;
   }
+  pthread_mutex_lock(&g_run_mu);
+  if (nt > p->size) nt = p->size;
+  if (nt <= 1) {
+    pthread_mutex_unlock(&g_run_mu);
+    fn(ctx, 0, 1);
+    return;
+  }
   p->fn = fn;
   p->ctx = ctx;
   p->nt = nt;
-  atomic_store_explicit(&p->remaining, size - 1, memory_order_relaxed);
+  atomic_store_explicit(&p->remaining, p->size - 1, memory_order_relaxed);
   pthread_mutex_lock(&p->mu);
   atomic_fetch_add_explicit(&p->gen, 1, memory_order_release);
   if (p->sleepers > 0) pthread_cond_broadcast(&p->wake);
   pthread_mutex_unlock(&p->mu);
   fn(ctx, 0, nt);
   for (int i = 0; i < SPIN_ITERS; i++) {
-    if (atomic_load_explicit(&p->remaining, memory_order_acquire) == 0) return;
+    if (atomic_load_explicit(&p->remaining, memory_order_acquire) == 0) {
+      pthread_mutex_unlock(&g_run_mu);
+      return;
+    }
     cpu_relax();
   }
   pthread_mutex_lock(&p->mu);
@@ -142,6 +167,7 @@ void ts_pool_run(ts_task fn, void *ctx, int nt) {
   while (atomic_load_explicit(&p->remaining, memory_order_acquire) != 0) pthread_cond_wait(&p->done, &p->mu);
   p->main_waiting = 0;
   pthread_mutex_unlock(&p->mu);
+  pthread_mutex_unlock(&g_run_mu);
 }
 
 void ts_split(long n, long unit, int tid, int nt, long *lo, long *hi) {
