@@ -70,16 +70,7 @@ TS_CLONES static void unary_grad_range(int op, const float *restrict x, const fl
   }
 }
 
-typedef struct { int op; const float *x, *gy; float *y; long n; } un_job;
-
-static void unary_task(void *ctx, int tid, int nt) {
-  const un_job *j = ctx;
-  long lo, hi;
-  ts_split(j->n, 1024, tid, nt, &lo, &hi);
-  if (lo >= hi) return;
-  if (j->gy) unary_grad_range(j->op, j->x + lo, j->gy + lo, j->y + lo, hi - lo);
-  else unary_range(j->op, j->x + lo, j->y + lo, hi - lo);
-}
+typedef struct { int op; const float *x, *gy; float *y; long n; ts_range range; } un_job;
 
 static int threads_for(long n, long per_thread) {
   long t = n / per_thread;
@@ -87,17 +78,35 @@ static int threads_for(long n, long per_thread) {
   return t < 1 ? 1 : (t > max ? max : (int)t);
 }
 
+
+static void unary_task(void *ctx, int tid, int nt) {
+  un_job *j = ctx;
+  (void)tid;
+  (void)nt;
+  long lo, hi;
+  while (ts_range_next(&j->range, &lo, &hi)) {
+    if (j->gy) unary_grad_range(j->op, j->x + lo, j->gy + lo, j->y + lo, hi - lo);
+    else unary_range(j->op, j->x + lo, j->y + lo, hi - lo);
+  }
+}
+
+static void unary_run(un_job *j) {
+  int nt = threads_for(j->n, 32768);
+  ts_range_init(&j->range, j->n, 1024, nt);
+  ts_pool_run(unary_task, j, nt);
+}
+
 int ts_unary(int op, const float *x, float *y, long n) {
   if (op < 0 || op >= U_COUNT) return -1;
-  un_job j = {op, x, NULL, y, n};
-  ts_pool_run(unary_task, &j, threads_for(n, 32768));
+  un_job j = {.op = op, .x = x, .gy = NULL, .y = y, .n = n};
+  unary_run(&j);
   return 0;
 }
 
 int ts_unary_grad(int op, const float *x, const float *gy, float *gx, long n) {
   if (op < G_GELU || op > G_SILU) return -1;
-  un_job j = {op, x, gy, gx, n};
-  ts_pool_run(unary_task, &j, threads_for(n, 32768));
+  un_job j = {.op = op, .x = x, .gy = gy, .y = gx, .n = n};
+  unary_run(&j);
   return 0;
 }
 

@@ -75,12 +75,9 @@ int ts_gemm_ladder(int version, const float *a, const float *b, float *c, long m
   return -1;
 }
 
-typedef struct { int kind; float *a; const float *b, *c; long n; float s; } stream_t;
+typedef struct { int kind; float *a; const float *b, *c; long n; float s; ts_range range; } stream_t;
 
-TS_CLONES static void stream_task(void *ctx, int tid, int nt) {
-  const stream_t *j = ctx;
-  long lo, hi;
-  ts_split(j->n, 1024, tid, nt, &lo, &hi);
+TS_CLONES static void stream_range(const stream_t *j, long lo, long hi) {
   float *restrict a = j->a;
   const float *restrict b = j->b, *restrict c = j->c;
   const float s = j->s;
@@ -90,9 +87,20 @@ TS_CLONES static void stream_task(void *ctx, int tid, int nt) {
     for (long i = lo; i < hi; i++) a[i] = b[i] + s * c[i];
 }
 
+/* Split like the kernels it is compared with (ts_range). */
+static void stream_task(void *ctx, int tid, int nt) {
+  stream_t *j = ctx;
+  (void)tid;
+  (void)nt;
+  long lo, hi;
+  while (ts_range_next(&j->range, &lo, &hi)) stream_range(j, lo, hi);
+}
+
 void ts_stream(int kind, float *a, const float *b, const float *c, long n, float s) {
-  stream_t j = {kind, a, b, c, n, s};
-  ts_pool_run(stream_task, &j, ts_pool_threads());
+  stream_t j = {.kind = kind, .a = a, .b = b, .c = c, .n = n, .s = s};
+  const int nt = ts_pool_threads();
+  ts_range_init(&j.range, n, 1024, nt);
+  ts_pool_run(stream_task, &j, nt);
 }
 
 /* The FMA peak of one core, for context in the bench: 12 independent accumulator chains of

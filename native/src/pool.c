@@ -178,3 +178,19 @@ void ts_split(long n, long unit, int tid, int nt, long *lo, long *hi) {
   *lo = u0 * unit < n ? u0 * unit : n;
   *hi = u1 * unit < n ? u1 * unit : n;
 }
+
+void ts_range_init(ts_range *r, long n, long unit, int nt) {
+  long piece = (n + 8L * nt - 1) / (8L * nt);
+  piece = (piece + unit - 1) / unit * unit;
+  r->piece = piece < unit ? unit : piece;
+  r->n = n;
+  atomic_init(&r->next, 0);
+}
+
+int ts_range_next(ts_range *r, long *lo, long *hi) {
+  const long i = atomic_fetch_add_explicit(&r->next, 1, memory_order_relaxed);
+  *lo = i * r->piece;
+  if (*lo >= r->n) return 0;
+  *hi = *lo + r->piece < r->n ? *lo + r->piece : r->n;
+  return 1;
+}

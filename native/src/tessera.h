@@ -29,6 +29,11 @@ void ts_pool_set_threads(int n);
 void ts_pool_run(ts_task fn, void *ctx, int nt);
 /* The half-open share [lo, hi) of n items for thread tid of nt, in units of `unit`. */
 void ts_split(long n, long unit, int tid, int nt, long *lo, long *hi);
+/* Dynamic split: threads claim pieces of [0, n) (multiples of `unit`, about 8 per thread) from a
+ * shared counter, so a thread the OS delays on a shared machine holds up only its piece. */
+typedef struct { _Atomic long next; long n, piece; } ts_range;
+void ts_range_init(ts_range *r, long n, long unit, int nt);
+int ts_range_next(ts_range *r, long *lo, long *hi);
 
 /* ---- gemm ---- */
 typedef struct {
