@@ -29,18 +29,23 @@ typedef struct {
   ts_task fn;
   void *ctx;
   int nt;
-  unsigned gen0; /* generation when the workers were created */
 } pool_t;
+
+/* Kernels may be called from several JS threads (worker_threads) at once: one job at a time. */
+static pthread_mutex_t g_run_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static pool_t g_pool = {.size = 0, .mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER,
                         .done = PTHREAD_COND_INITIALIZER};
 
+typedef struct { int tid; unsigned gen; } worker_arg;
+
 static void *worker(void *arg) {
-  int tid = (int)(intptr_t)arg;
+  /* The generation at creation, not at thread start: a job posted before the thread first runs
+   * must not be missed. */
+  const int tid = ((worker_arg *)arg)->tid;
+  unsigned seen = ((worker_arg *)arg)->gen;
+  free(arg);
   pool_t *p = &g_pool;
-  /* Start from the generation at creation: reading p->gen here could already see the first job
-   * (posted before this thread got scheduled) and miss it, leaving the caller waiting forever. */
-  unsigned seen = p->gen0;
   for (;;) {
     unsigned g = seen;
     for (int i = 0; i < SPIN_ITERS; i++) {
@@ -91,7 +96,15 @@ static int default_threads(void) {
   return n > 0 ? (int)n : 1;
 }
 
+static void set_threads_locked(int n);
+
 void ts_pool_set_threads(int n) {
+  pthread_mutex_lock(&g_run_mu);
+  set_threads_locked(n);
+  pthread_mutex_unlock(&g_run_mu);
+}
+
+static void set_threads_locked(int n) {
   pool_t *p = &g_pool;
   if (n < 1) n = 1;
   if (n > 256) n = 256;
@@ -99,13 +112,22 @@ void ts_pool_set_threads(int n) {
   pool_stop();
   p->size = n;
   if (n == 1) return;
-  p->gen0 = atomic_load_explicit(&p->gen, memory_order_acquire);
   p->threads = calloc((size_t)n - 1, sizeof(pthread_t));
-  for (int i = 1; i < n; i++) pthread_create(&p->threads[i - 1], NULL, worker, (void *)(intptr_t)i);
+  const unsigned gen = atomic_load_explicit(&p->gen, memory_order_acquire);
+  for (int i = 1; i < n; i++) {
+    worker_arg *a = malloc(sizeof *a);
+    a->tid = i;
+    a->gen = gen;
+    pthread_create(&p->threads[i - 1], NULL, worker, a);
+  }
 }
 
 int ts_pool_threads(void) {
-  if (g_pool.size == 0) ts_pool_set_threads(default_threads());
+  if (g_pool.size == 0) {
+    pthread_mutex_lock(&g_run_mu);
+    if (g_pool.size == 0) set_threads_locked(default_threads());
+    pthread_mutex_unlock(&g_run_mu);
+  }
   return g_pool.size;
 }
 
@@ -117,17 +139,27 @@ void ts_pool_run(ts_task fn, void *ctx, int nt) {
     fn(ctx, 0, 1);
     return;
   }
+  pthread_mutex_lock(&g_run_mu);
+  if (nt > p->size) nt = p->size;
+  if (nt <= 1) {
+    pthread_mutex_unlock(&g_run_mu);
+    fn(ctx, 0, 1);
+    return;
+  }
   p->fn = fn;
   p->ctx = ctx;
   p->nt = nt;
-  atomic_store_explicit(&p->remaining, size - 1, memory_order_relaxed);
+  atomic_store_explicit(&p->remaining, p->size - 1, memory_order_relaxed);
   pthread_mutex_lock(&p->mu);
   atomic_fetch_add_explicit(&p->gen, 1, memory_order_release);
   if (p->sleepers > 0) pthread_cond_broadcast(&p->wake);
   pthread_mutex_unlock(&p->mu);
   fn(ctx, 0, nt);
   for (int i = 0; i < SPIN_ITERS; i++) {
-    if (atomic_load_explicit(&p->remaining, memory_order_acquire) == 0) return;
+    if (atomic_load_explicit(&p->remaining, memory_order_acquire) == 0) {
+      pthread_mutex_unlock(&g_run_mu);
+      return;
+    }
     cpu_relax();
   }
   pthread_mutex_lock(&p->mu);
@@ -135,6 +167,7 @@ void ts_pool_run(ts_task fn, void *ctx, int nt) {
   while (atomic_load_explicit(&p->remaining, memory_order_acquire) != 0) pthread_cond_wait(&p->done, &p->mu);
   p->main_waiting = 0;
   pthread_mutex_unlock(&p->mu);
+  pthread_mutex_unlock(&g_run_mu);
 }
 
 void ts_split(long n, long unit, int tid, int nt, long *lo, long *hi) {
@@ -144,4 +177,20 @@ void ts_split(long n, long unit, int tid, int nt, long *lo, long *hi) {
   long u1 = u0 + base + (tid < extra ? 1 : 0);
   *lo = u0 * unit < n ? u0 * unit : n;
   *hi = u1 * unit < n ? u1 * unit : n;
+}
+
+void ts_range_init(ts_range *r, long n, long unit, int nt) {
+  long piece = (n + 8L * nt - 1) / (8L * nt);
+  piece = (piece + unit - 1) / unit * unit;
+  r->piece = piece < unit ? unit : piece;
+  r->n = n;
+  atomic_init(&r->next, 0);
+}
+
+int ts_range_next(ts_range *r, long *lo, long *hi) {
+  const long i = atomic_fetch_add_explicit(&r->next, 1, memory_order_relaxed);
+  *lo = i * r->piece;
+  if (*lo >= r->n) return 0;
+  *hi = *lo + r->piece < r->n ? *lo + r->piece : r->n;
+  return 1;
 }
