@@ -18,7 +18,7 @@ export type { DataSpec, RunData } from './prepare.ts';
 export { trainConfigSchema, defaultTrainConfig } from './config.ts';
 export type { TrainConfig } from './config.ts';
 export { runTrainingJob, buildModel, buildOptimizer, evalWithBaseline, generateSamples, writeLossPlot } from './job.ts';
-export type { JobReport, JobOptions } from './job.ts';
+export type { JobReport, JobOptions, BaselineEval } from './job.ts';
 export { loadRun, latestRunId, runConfig } from './run-load.ts';
 export type { LoadedRun } from './run-load.ts';
 export type { LanguageModel, TrainOptimizer, OptimizerStateDict } from './types.ts';

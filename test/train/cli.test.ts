@@ -41,7 +41,7 @@ test('cli: train -> resume -> eval -> generate on a tiny corpus; every command h
     }));
     const tr = await cli(['train', '--config', cfgPath, '--json']);
     assert.equal(tr.code, 0);
-    const report = JSON.parse(tr.out) as { steps: number; valLoss: number; bigramLoss: number; evalTokens: number; samples: { text: string }[] };
+    const report = JSON.parse(tr.out) as { steps: number; valLoss: number; bigramLoss: number; bigramLossK001: number; evalTokens: number; samples: { text: string }[] };
     assert.equal(report.steps, 12);
     assert.equal(report.evalTokens, 200);
     const paths = runPaths(join(root, 'runs'), 'r1');
@@ -53,6 +53,7 @@ test('cli: train -> resume -> eval -> generate on a tiny corpus; every command h
     assert.equal(data.cached, true);
     const [trainF, valF] = [new TokenFile(data.trainPath), new TokenFile(data.valPath)];
     assert.equal(report.bigramLoss, bigramLoss(trainF.readAll(), valF.readAll().subarray(0, 201), { vocabSize: 300 }));
+    assert.equal(report.bigramLossK001, bigramLoss(trainF.readAll(), valF.readAll().subarray(0, 201), { vocabSize: 300, k: 0.01 }));
     trainF.close();
     valF.close();
     assert.ok(report.samples[0]!.text.startsWith('Fellow citizens'));
