@@ -123,7 +123,7 @@ export function runTrainingJob(cfgIn: TrainConfig, opts: JobOptions = {}): JobRe
   try {
     result = trainLoop({ model, optimizer, train, val, run: paths }, {
       steps: t.steps, batchSize: t.batchSize, seqLen: t.seqLen, seed: t.seed,
-      lrAt: warmupCosine({ maxLr: t.lr, minLr: t.minLr, warmupSteps: t.warmupSteps, decaySteps: t.steps }),
+      lrAt: warmupCosine({ maxLr: t.lr, minLr: t.minLr, warmupSteps: t.warmupSteps, decaySteps: Math.max(t.steps, t.warmupSteps) }),
       clip: t.gradClip > 0 ? (ps) => clipGradNorm(ps, t.gradClip) : undefined,
       evalEvery: t.evalEvery, evalTokens: t.evalTokens, checkpointEvery: t.checkpointEvery,
       keepCheckpoints: t.keepCheckpoints, logEvery: t.logEvery,
