@@ -198,7 +198,7 @@ void ts_gemm(const float *a, const float *b, float *c, const ts_gemm_params *p) 
     const int skinny = !j.by_rows && !p->trans_b && p->m <= TS_SKINNY_M;
     const long dim = j.by_rows ? p->m : p->n;
     const long unit = skinny ? 256 : j.by_rows ? isa->mr : isa->nr;
-    const long target = skinny ? 256 : j.by_rows ? 128 : NC_TARGET;
+    const long target = skinny ? 2048 : j.by_rows ? 128 : NC_TARGET;
     long per_thread = dim / (nt * target);
     per_thread = per_thread < 1 ? 1 : per_thread > 4 ? 4 : per_thread;
     j.chunk = round_up((dim + per_thread * nt - 1) / (per_thread * nt), unit);

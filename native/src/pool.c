@@ -1,14 +1,24 @@
 /* A small fork-join thread pool. Workers spin briefly after a job (kernels come in quick
- * succession during a forward pass), then park on a condition variable so an idle process
- * takes no CPU from others on the machine. The calling thread is worker 0. */
+ * succession during a forward pass), then yield the CPU for up to a millisecond, then park on a
+ * condition variable, so an idle process takes no CPU from others on the machine. Yielding
+ * rather than parking at once matters on a busy machine: a futex wake-up can take longer than
+ * the job, and once both sides sleep every job pays it. The calling thread is worker 0. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sched.h>
+#include <time.h>
 #include <unistd.h>
 #include "tessera.h"
 
-#define SPIN_ITERS 4000
+static long now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1000000000L + t.tv_nsec;
+}
+
+#define SPIN_NS 5000L      /* busy-wait with pause (short: the other thread may share our core) */
+#define YIELD_NS 1000000L  /* then sched_yield, then park */
 
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -48,10 +58,14 @@ static void *worker(void *arg) {
   pool_t *p = &g_pool;
   for (;;) {
     unsigned g = seen;
-    for (int i = 0; i < SPIN_ITERS; i++) {
+    const long t0 = now_ns();
+    for (unsigned i = 0;; i++) {
       g = atomic_load_explicit(&p->gen, memory_order_acquire);
       if (g != seen) break;
-      cpu_relax();
+      const long dt = (i & 63) == 0 ? now_ns() - t0 : 0;
+      if (dt > YIELD_NS) break;
+      if (dt > SPIN_NS) sched_yield();
+      else cpu_relax();
     }
     if (g == seen) {
       pthread_mutex_lock(&p->mu);
@@ -155,12 +169,16 @@ void ts_pool_run(ts_task fn, void *ctx, int nt) {
   if (p->sleepers > 0) pthread_cond_broadcast(&p->wake);
   pthread_mutex_unlock(&p->mu);
   fn(ctx, 0, nt);
-  for (int i = 0; i < SPIN_ITERS; i++) {
+  const long t0 = now_ns();
+  for (unsigned i = 0;; i++) {
     if (atomic_load_explicit(&p->remaining, memory_order_acquire) == 0) {
       pthread_mutex_unlock(&g_run_mu);
       return;
     }
-    cpu_relax();
+    const long dt = (i & 63) == 0 ? now_ns() - t0 : 0;
+    if (dt > 10 * YIELD_NS) break;
+    if (dt > SPIN_NS) sched_yield();
+    else cpu_relax();
   }
   pthread_mutex_lock(&p->mu);
   p->main_waiting = 1;
