@@ -126,11 +126,18 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
 
 export function add(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = operands('add', a, b);
-  return record(binaryRaw('add', x, y), 'add', [x, y], (g) => [sumTo(g, x.shape), sumTo(g, y.shape)]);
+  // An input without a gradient (a causal mask, a constant) costs no reduction in backward.
+  return record(binaryRaw('add', x, y), 'add', [x, y], (g) => [
+    x.requiresGrad ? sumTo(g, x.shape) : null,
+    y.requiresGrad ? sumTo(g, y.shape) : null,
+  ]);
 }
 export function sub(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = operands('sub', a, b);
-  return record(binaryRaw('sub', x, y), 'sub', [x, y], (g) => [sumTo(g, x.shape), y.requiresGrad ? sumTo(neg(g), y.shape) : null]);
+  return record(binaryRaw('sub', x, y), 'sub', [x, y], (g) => [
+    x.requiresGrad ? sumTo(g, x.shape) : null,
+    y.requiresGrad ? sumTo(neg(g), y.shape) : null,
+  ]);
 }
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = operands('mul', a, b);

@@ -1,6 +1,6 @@
 // Reductions over any set of axes: the reduced axes are moved last and the kernel reduces the
 // trailing block of each row, so the order of a row's reduction never depends on the batch.
-import type { ReduceOp } from '../../spec/backend.ts';
+import type { FloatArray, ReduceOp } from '../../spec/backend.ts';
 import { Tensor } from '../tensor.ts';
 import { kernel } from '../engine.ts';
 import { record } from '../autograd.ts';
@@ -102,5 +102,24 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
     if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
   }
   if (axes.length === 0) return g;
+  if (g.isContiguous && axes.every((a, i) => a === i) && (g.dtype === 'f32' || g.dtype === 'f64')) {
+    return reshape(sumLeading(g, axes.length), shape);
+  }
   return reshape(sum(g, axes, true), shape);
+}
+
+/**
+ * Sums a contiguous g over its first `lead` axes as one GEMM, ones(1, R)·g(R, C): a bias gradient
+ * then reads g once, with no transposing copy to bring the reduced axes last.
+ */
+function sumLeading(g: Tensor, lead: number): Tensor {
+  const rows = numel(g.shape.slice(0, lead));
+  const cols = numel(g.shape.slice(lead));
+  const ones = Tensor.empty([rows], g.dtype);
+  ones.data.fill(1);
+  const out = Tensor.empty(g.shape.slice(lead), g.dtype);
+  kernel('matmul', g.dtype)(ones.data as FloatArray, g.buffer() as FloatArray, out.data as FloatArray, {
+    batch: 1, m: 1, n: cols, k: rows, transA: false, transB: false, strideA: 0, strideB: 0,
+  });
+  return record(out, 'sum', [g], (gy) => [expand(gy, g.shape)]);
 }
