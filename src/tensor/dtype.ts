@@ -36,6 +36,20 @@ export function allocStorage(d: DType, n: number): Storage {
   }
 }
 
+/** Below this many bytes a zeroed allocation costs no more than an unzeroed one. */
+const UNINIT_MIN_BYTES = 1 << 16;
+
+/**
+ * Storage whose contents are unspecified (not zero-filled), for kernel outputs that write every
+ * element: large buffers then skip the zero-fill pass.
+ */
+export function allocStorageUninit(d: DType, n: number): Storage {
+  const bytes = n * bytesOf(d);
+  if (bytes < UNINIT_MIN_BYTES || (d !== 'f32' && d !== 'f64' && d !== 'i32')) return allocStorage(d, n);
+  const buf = Buffer.allocUnsafeSlow(bytes).buffer;
+  return d === 'f32' ? new Float32Array(buf, 0, n) : d === 'f64' ? new Float64Array(buf, 0, n) : new Int32Array(buf, 0, n);
+}
+
 /** The dtype a typed array stores, for arrays handed in by users. */
 export function dtypeOfArray(a: Storage): DType {
   if (a instanceof Float32Array) return 'f32';

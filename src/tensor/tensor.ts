@@ -1,7 +1,7 @@
 // Tensor: a typed-array storage plus shape, strides and offset; views share storage. Storage is
 // GC-managed. Methods are thin aliases of the functional ops in ./ops (each op defined once).
 import type { DType, Storage, StridedView } from '../spec/backend.ts';
-import { allocStorage, bytesOf } from './dtype.ts';
+import { allocStorage, allocStorageUninit, bytesOf } from './dtype.ts';
 import { noteAlloc } from './engine.ts';
 import { contiguousStrides, numel, type Shape } from '../util/shape.ts';
 import { fail, fmtShape } from '../util/errors.ts';
@@ -40,12 +40,24 @@ export class Tensor implements StridedView {
 
   /** A fresh contiguous tensor of `shape`, zero-filled (counted by the allocation counter). */
   static empty(shape: Shape, dtype: DType = 'f32'): Tensor {
+    return Tensor.alloc(shape, dtype, allocStorage);
+  }
+
+  /**
+   * A fresh contiguous tensor whose contents are unspecified: only for the output of a kernel that
+   * writes every element (skips the zero-fill of large buffers).
+   */
+  static uninit(shape: Shape, dtype: DType = 'f32'): Tensor {
+    return Tensor.alloc(shape, dtype, allocStorageUninit);
+  }
+
+  private static alloc(shape: Shape, dtype: DType, make: (d: DType, n: number) => Storage): Tensor {
     for (const d of shape) {
       if (!Number.isInteger(d) || d < 0) fail('tensor', `shape ${fmtShape(shape)} must hold non-negative integers`);
     }
     const n = numel(shape);
     noteAlloc(n * bytesOf(dtype));
-    return new Tensor(allocStorage(dtype, n), shape, dtype);
+    return new Tensor(make(dtype, n), shape, dtype);
   }
 
   get ndim(): number { return this.shape.length; }

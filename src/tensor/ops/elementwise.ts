@@ -26,7 +26,7 @@ function requireFloat(op: string, x: Tensor): void {
 function unaryRaw(op: UnaryOp, x: Tensor): Tensor {
   requireFloat(op, x);
   const xc = x.contiguous();
-  const out = Tensor.empty(x.shape, x.dtype);
+  const out = Tensor.uninit(x.shape, x.dtype);
   kernel('unary', x.dtype)(op, xc.buffer() as Float32Array, out.data as Float32Array);
   return out;
 }
@@ -34,7 +34,7 @@ function unaryRaw(op: UnaryOp, x: Tensor): Tensor {
 function unaryGradRaw(op: UnaryGradOp, x: Tensor, g: Tensor): Tensor {
   const xc = x.contiguous();
   const gc = g.contiguous();
-  const out = Tensor.empty(x.shape, x.dtype);
+  const out = Tensor.uninit(x.shape, x.dtype);
   kernel('unaryGrad', x.dtype)(op, xc.buffer() as Float32Array, gc.buffer() as Float32Array, out.data as Float32Array);
   return out;
 }
@@ -46,7 +46,7 @@ function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor, outDtype?: DType): Tensor
   }
   const shape = broadcastShapes(op, a.shape, b.shape);
   const od = outDtype ?? a.dtype;
-  const out = Tensor.empty(shape, od);
+  const out = Tensor.uninit(shape, od);
   kernel('binary', a.dtype, od)(
     op,
     { data: a.data, offset: a.offset, strides: broadcastStrides(a.shape, a.strides, shape) },

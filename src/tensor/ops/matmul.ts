@@ -61,7 +61,8 @@ function matmulRaw(a: Tensor, b: Tensor): Tensor {
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const A = operand(a, batch);
   const B = operand(b, batch);
-  const out = Tensor.empty([...batch, m, n], a.dtype);
+  // k = 0 leaves the product all zeros, which only a zero-filled buffer holds.
+  const out = k > 0 ? Tensor.uninit([...batch, m, n], a.dtype) : Tensor.empty([...batch, m, n], a.dtype);
   kernel('matmul', a.dtype)(A.data, B.data, out.data as FloatArray, {
     batch: numel(batch), m, n, k, transA: A.trans, transB: B.trans, strideA: A.stride, strideB: B.stride,
   });

@@ -28,10 +28,10 @@ function alongAxis(x: Tensor, axis: number, op: string, fn: (x: Tensor) => Tenso
 function softmaxLast(x: Tensor, log: boolean): Tensor {
   const cols = x.shape[x.ndim - 1] ?? 1;
   const rows = x.numel / Math.max(cols, 1);
-  const y = Tensor.empty(x.shape, x.dtype);
+  const y = Tensor.uninit(x.shape, x.dtype);
   kernel('softmax', x.dtype)(buf(x), y.data as FloatArray, rows, cols, log);
   return record(y, log ? 'logSoftmax' : 'softmax', [x], (g) => {
-    const gx = Tensor.empty(x.shape, x.dtype);
+    const gx = Tensor.uninit(x.shape, x.dtype);
     kernel('softmaxGrad', x.dtype)(y.data as FloatArray, buf(g), gx.data as FloatArray, rows, cols, log);
     return [gx];
   });
@@ -131,7 +131,7 @@ export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropy
   const lse = Tensor.empty([rows], logits.dtype);
   kernel('crossEntropy', logits.dtype)(lb, tb, loss.data as FloatArray, lse.data as FloatArray, rows, cols, ignoreIndex, smoothing);
   const perRow = record(loss, 'crossEntropy', [logits], (g) => {
-    const gl = Tensor.empty(logits.shape, logits.dtype);
+    const gl = Tensor.uninit(logits.shape, logits.dtype);
     kernel('crossEntropyGrad', logits.dtype)(lb, tb, lse.data as FloatArray, buf(g), gl.data as FloatArray, rows, cols, ignoreIndex, smoothing);
     return [gl];
   });

@@ -20,7 +20,7 @@ export function contiguous(x: Tensor): Tensor {
 
 /** A contiguous copy that stays in the graph. */
 export function clone(x: Tensor): Tensor {
-  const out = Tensor.empty(x.shape, x.dtype);
+  const out = Tensor.uninit(x.shape, x.dtype);
   copyInto(x, out);
   return record(out, 'clone', [x], (g) => [g]);
 }
