@@ -1,6 +1,6 @@
 // Causal multi-head self-attention with grouped-query heads, optional RoPE and an optional KV
 // cache. Scores are one batched matmul over (B, H, T, D) views, with the causal mask added once.
-import { Tensor, attention, concat, defaultRng, matmul, softmax } from '../../tensor/index.ts';
+import { Tensor, attention, concat, defaultRng, matmul, matmulAdd, softmax } from '../../tensor/index.ts';
 import { Module } from '../module.ts';
 import { Linear } from './linear.ts';
 import { Dropout } from './dropout.ts';
@@ -114,8 +114,9 @@ export class CausalSelfAttention extends Module {
       k = k.unsqueeze(2).expand(B, KV, H / KV, S, D).reshape(B, H, S, D);
       v = v.unsqueeze(2).expand(B, KV, H / KV, S, D).reshape(B, H, S, D);
     }
-    const raw = matmul(q.mul(1 / Math.sqrt(D)), k.T); // (B, H, T, S)
-    const scores = T === 1 ? raw : raw.add(this.causalMask(T, S)); // one new token sees every key
+    const qs = q.mul(1 / Math.sqrt(D));
+    // One new token sees every key; otherwise the mask goes into the scores GEMM's output.
+    const scores = T === 1 ? matmul(qs, k.T) : matmulAdd(qs, k.T, this.causalMask(T, S)); // (B, H, T, S)
     const att = this.attnDrop.forward(softmax(scores, -1));
     const y = matmul(att, v).transpose(1, 2).reshape(B, T, H * D); // (B, T, H·D)
     return this.residDrop.forward(this.outProj.forward(y));

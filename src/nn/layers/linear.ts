@@ -1,5 +1,5 @@
 // Linear and Embedding: the two layers that hold weight matrices.
-import { Parameter, Tensor, embedding, matmul } from '../../tensor/index.ts';
+import { Parameter, Tensor, embedding, matmul, matmulAdd } from '../../tensor/index.ts';
 import { Module } from '../module.ts';
 import { kaimingUniform, normal, uniform } from '../init.ts';
 import type { Rng } from '../../util/rng.ts';
@@ -28,8 +28,8 @@ export class Linear extends Module {
       if (x.shape[x.ndim - 1] !== this.inFeatures) {
         fail('Linear', `input ${fmtShape(x.shape)} must end in ${this.inFeatures} features`);
       }
-      const y = matmul(x, this.weight.T); // (..., out)
-      return this.bias ? y.add(this.bias) : y;
+      // The bias goes into the GEMM's output (no separate add pass over it).
+      return this.bias ? matmulAdd(x, this.weight.T, this.bias) : matmul(x, this.weight.T); // (..., out)
     });
   }
 }

@@ -2,7 +2,7 @@
 export { neg, exp, log, sqrt, rsqrt, abs, sign, square, reciprocal, tanh, sigmoid, relu, gelu, silu,
   add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where, clamp, cast, fullLike } from './elementwise.ts';
 export { sum, mean, variance, max, min, argmax, argmin, logsumexp, sumTo } from './reduce.ts';
-export { matmul } from './matmul.ts';
+export { matmul, matmulAdd } from './matmul.ts';
 export { contiguous, clone, reshape, flatten, permute, transpose, slice, expand, squeeze, unsqueeze, copyInto } from './view.ts';
 export { concat, stack, split, pad } from './join.ts';
 export { gather, scatterAdd, indexSelect, embedding } from './indexing.ts';

@@ -7,7 +7,8 @@ import { record } from '../autograd.ts';
 import { isComputeFloat } from '../dtype.ts';
 import { broadcastShapes, numel } from '../../util/shape.ts';
 import { fail, fmtShape } from '../../util/errors.ts';
-import { contiguous, expand, reshape, squeeze, transpose, unsqueeze } from './view.ts';
+import { contiguous, copyInto, expand, reshape, squeeze, transpose, unsqueeze } from './view.ts';
+import { add } from './elementwise.ts';
 import { sumTo } from './reduce.ts';
 
 interface MatrixOperand {
@@ -54,7 +55,8 @@ function transposeStrides(x: Tensor): boolean {
   return true;
 }
 
-function matmulRaw(a: Tensor, b: Tensor): Tensor {
+/** a·b over the broadcast batch; with `init` (already of the product's shape) the product adds into it. */
+function matmulRaw(a: Tensor, b: Tensor, init?: Tensor): Tensor {
   const m = a.shape[a.ndim - 2];
   const k = a.shape[a.ndim - 1];
   const n = b.shape[b.ndim - 1];
@@ -62,32 +64,66 @@ function matmulRaw(a: Tensor, b: Tensor): Tensor {
   const A = operand(a, batch);
   const B = operand(b, batch);
   // k = 0 leaves the product all zeros, which only a zero-filled buffer holds.
-  const out = k > 0 ? Tensor.uninit([...batch, m, n], a.dtype) : Tensor.empty([...batch, m, n], a.dtype);
+  const out = init ?? (k > 0 ? Tensor.uninit([...batch, m, n], a.dtype) : Tensor.empty([...batch, m, n], a.dtype));
   kernel('matmul', a.dtype)(A.data, B.data, out.data as FloatArray, {
     batch: numel(batch), m, n, k, transA: A.trans, transB: B.trans, strideA: A.stride, strideB: B.stride,
+    accumulate: init !== undefined,
   });
   return out;
 }
 
-export function matmul(a: Tensor, b: Tensor): Tensor {
+function checkOperands(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype !== b.dtype || !isComputeFloat(a.dtype)) {
-    fail('matmul', `expected two float tensors of one dtype, got ${a.dtype} ${fmtShape(a.shape)} and ${b.dtype} ${fmtShape(b.shape)}`);
+    fail(op, `expected two float tensors of one dtype, got ${a.dtype} ${fmtShape(a.shape)} and ${b.dtype} ${fmtShape(b.shape)}`);
   }
-  if (a.ndim === 0 || b.ndim === 0) fail('matmul', `both operands need at least one dimension, got ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`);
+  if (a.ndim === 0 || b.ndim === 0) fail(op, `both operands need at least one dimension, got ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`);
+  if (a.ndim >= 2 && b.ndim >= 2 && b.shape[b.ndim - 2] !== a.shape[a.ndim - 1]) {
+    fail(op, `inner dimensions differ: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)} (${a.shape[a.ndim - 1]} vs ${b.shape[b.ndim - 2]})`);
+  }
+}
+
+/** The matmul vjp: one GEMM per operand that needs a gradient (transposes are views). */
+function matmulVjp(a: Tensor, b: Tensor, g: Tensor): (Tensor | null)[] {
+  return [
+    a.requiresGrad ? sumTo(matmul(g, transpose(b)), a.shape) : null,
+    b.requiresGrad ? sumTo(matmul(transpose(a), g), b.shape) : null,
+  ];
+}
+
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkOperands('matmul', a, b);
   if (a.ndim === 1 && b.ndim === 1) return reshape(matmul(unsqueeze(a, 0), unsqueeze(b, -1)), []);
   if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
   if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, -1)), -1);
   const k = a.shape[a.ndim - 1];
-  if (b.shape[b.ndim - 2] !== k) {
-    fail('matmul', `inner dimensions differ: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)} (${k} vs ${b.shape[b.ndim - 2]})`);
-  }
   // (..., m, k) @ (k, n): fold the batch into m, one large GEMM (the Linear-layer case).
   if (b.ndim === 2 && a.ndim > 2 && a.isContiguous) {
     const y = matmul(reshape(a, [-1, k]), b);
     return reshape(y, [...a.shape.slice(0, -1), b.shape[1]]);
   }
-  return record(matmulRaw(a, b), 'matmul', [a, b], (g) => [
-    a.requiresGrad ? sumTo(matmul(g, transpose(b)), a.shape) : null,
-    b.requiresGrad ? sumTo(matmul(transpose(a), g), b.shape) : null,
+  return record(matmulRaw(a, b), 'matmul', [a, b], (g) => matmulVjp(a, b, g));
+}
+
+/**
+ * a·b + c, c broadcast to the product's shape (a bias, an additive attention mask): the GEMM
+ * accumulates into a copy of c, which saves the separate add pass over the product.
+ */
+export function matmulAdd(a: Tensor, b: Tensor, c: Tensor): Tensor {
+  checkOperands('matmulAdd', a, b);
+  if (a.ndim < 2 || b.ndim < 2 || c.dtype !== a.dtype) return add(matmul(a, b), c);
+  const k = a.shape[a.ndim - 1];
+  if (b.ndim === 2 && a.ndim > 2 && a.isContiguous && c.ndim <= 1) {
+    const y = matmulAdd(reshape(a, [-1, k]), b, c);
+    return reshape(y, [...a.shape.slice(0, -1), b.shape[1]]);
+  }
+  const batch = broadcastShapes('matmulAdd', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const shape = [...batch, a.shape[a.ndim - 2], b.shape[b.ndim - 1]];
+  const full = broadcastShapes('matmulAdd', shape, c.shape);
+  if (k === 0 || full.length !== shape.length || full.some((d, i) => d !== shape[i])) return add(matmul(a, b), c);
+  const init = Tensor.uninit(shape, a.dtype);
+  copyInto(expand(c, shape), init);
+  return record(matmulRaw(a, b, init), 'matmulAdd', [a, b, c], (g) => [
+    ...matmulVjp(a, b, g),
+    c.requiresGrad ? sumTo(g, c.shape) : null,
   ]);
 }
