@@ -1,11 +1,12 @@
 // A small GPT-2-style decoder (learned positions, pre-LayerNorm blocks, GELU MLP, tied embeddings)
 // with GPT-2's checkpoint names and (in, out) weight layout. It is the generation layer's own test
-// and draft model: cached decoding through KvCache, and a full-sequence forward with autograd for
-// training it.
+// and draft model: cached decoding on row-wise kernels through KvCache, and a full-sequence forward
+// on tensor ops with autograd for training it (tests check the two agree).
 import {
-  Parameter, Tensor, add, embedding, layerNorm, matmul, noGrad, randn, reshape, softmax, tensor, transpose, zeros, ones,
-  slice, crossEntropy, contiguous, permute,
+  Parameter, Tensor, add, embedding, layerNorm, matmul, randn, reshape, softmax, tensor, transpose, zeros, ones,
+  slice, crossEntropy, permute,
 } from '../tensor/index.ts';
+import { addInPlace, geluInPlace, layerNormRows, linearRows, linearRowsTransposed } from './row-ops.ts';
 import { Rng } from '../util/rng.ts';
 import { check } from '../util/errors.ts';
 import type { CausalLm, CausalLmConfig, ForwardStep } from './causal-lm.ts';
@@ -58,23 +59,37 @@ export class MiniGpt implements CausalLm {
   }
 
   forward(ids: ArrayLike<number>, b: number, t: number, cache: KvCache, step: ForwardStep = {}): Float32Array {
-    const c = this.spec.dModel;
-    return noGrad(() => {
-      const pos = cache.begin(b, t, step);
-      let x = this.embed(tensor(Int32Array.from(ids), [b, t]), tensor(pos, [b, t])); // (B, T, C)
-      for (let l = 0; l < this.spec.nLayers; l++) {
-        const pre = `h.${l}.`;
-        const h = layerNorm(x, this.p(pre + 'ln_1.weight'), this.p(pre + 'ln_1.bias'));
-        const qkv = contiguous(this.linear(h, pre + 'attn.c_attn')).buffer() as Float32Array; // (B, T, 3C)
-        const [q, k, v] = splitColumns(qkv, b * t, c);
-        const a = tensor(cache.attend(l, q, k, v), [b, t, c]); // (B, T, C)
-        x = add(x, this.linear(a, pre + 'attn.c_proj'));
-        x = add(x, this.mlp(x, pre));
-      }
-      cache.end();
-      if (step.lastOnly) x = slice(x, 1, t - 1, t); // (B, 1, C)
-      return contiguous(this.head(x)).buffer() as Float32Array;
-    });
+    const { dModel: c, vocabSize: v } = this.spec;
+    const w = (name: string): Float32Array => this.params.get(name)!.data as Float32Array;
+    const pos = cache.begin(b, t, step);
+    const rows = b * t;
+    const wte = w('wte.weight');
+    const wpe = w('wpe.weight');
+    let x = new Float32Array(rows * c); // (B·T, C)
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < c; j++) x[r * c + j] = wte[ids[r] * c + j] + wpe[pos[r] * c + j];
+    }
+    for (let l = 0; l < this.spec.nLayers; l++) {
+      const pre = `h.${l}.`;
+      const h = layerNormRows(x, w(pre + 'ln_1.weight'), w(pre + 'ln_1.bias'), rows, c);
+      const qkv = linearRows(h, w(pre + 'attn.c_attn.weight'), w(pre + 'attn.c_attn.bias'), rows, c, 3 * c); // (B·T, 3C)
+      const [q, k, vv] = splitColumns(qkv, rows, c);
+      const a = cache.attend(l, q, k, vv); // (B·T, C)
+      addInPlace(x, linearRows(a, w(pre + 'attn.c_proj.weight'), w(pre + 'attn.c_proj.bias'), rows, c, c));
+      const m = layerNormRows(x, w(pre + 'ln_2.weight'), w(pre + 'ln_2.bias'), rows, c);
+      const f = geluInPlace(linearRows(m, w(pre + 'mlp.c_fc.weight'), w(pre + 'mlp.c_fc.bias'), rows, c, 4 * c)); // (B·T, 4C)
+      addInPlace(x, linearRows(f, w(pre + 'mlp.c_proj.weight'), w(pre + 'mlp.c_proj.bias'), rows, 4 * c, c));
+    }
+    cache.end();
+    let outRows = rows;
+    if (step.lastOnly) {
+      const last = new Float32Array(b * c);
+      for (let i = 0; i < b; i++) last.set(x.subarray(((i + 1) * t - 1) * c, (i + 1) * t * c), i * c);
+      x = last;
+      outRows = b;
+    }
+    const hf = layerNormRows(x, w('ln_f.weight'), w('ln_f.bias'), outRows, c);
+    return linearRowsTransposed(hf, wte, outRows, c, v); // (B, T or 1, V), tied embeddings
   }
 
   /** Logits (B, T, V) of a whole batch of sequences from position 0, recorded for autograd. */

@@ -136,8 +136,9 @@ export class Scheduler {
     const text = r.seq.append(token, logits);
     if (r.seq.tokens.length > before) {
       const lp = r.seq.logprobs[r.seq.logprobs.length - 1];
+      // A token's own text is needed only for logprobs.
       out.tokens.push({
-        id: r.id, index: r.index, token, piece: this.tok.decode([token]), text,
+        id: r.id, index: r.index, token, piece: lp ? this.tok.decode([token]) : '', text,
         ...(lp ? { logprob: lp.logprob, top: lp.top.map((t) => ({ token: this.tok.decode([t.token]), logprob: t.logprob })) } : {}),
       });
     } else if (text) {

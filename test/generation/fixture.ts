@@ -11,7 +11,7 @@ setBackend('reference');
 export const fixtureDir = new URL('../fixtures/generation/', import.meta.url).pathname;
 export const target = loadMiniGpt(fixtureDir + 'target');
 export const draft = loadMiniGpt(fixtureDir + 'draft');
-export const tokenizer = loadTokenizer(fixtureDir + 'tokenizer.json');
+export const tokenizer = loadTokenizer(fixtureDir + 'target/tokenizer.json');
 export const golden = JSON.parse(readFileSync(fixtureDir + 'golden.json', 'utf8')) as {
   prompts: number[][]; maxTokens: number; single: number[][]; batched: number[][];
 };
