@@ -55,6 +55,27 @@ export interface AdamWParams {
   readonly step: number;
 }
 
+/**
+ * Fused attention (FlashAttention-2 loop order). q is (batch, headsQ, nq, d), k and v are
+ * (batch, headsKV, nk, d), all contiguous; query head h reads KV head floor(h / (headsQ / headsKV)).
+ */
+export interface AttentionParams {
+  readonly batch: number;
+  readonly headsQ: number;
+  readonly headsKV: number;
+  readonly nq: number;
+  readonly nk: number;
+  readonly d: number;
+  readonly scale: number;
+  /** Bottom-right aligned: query i sees keys j <= i + (nk - nq). */
+  readonly causal: boolean;
+  /** Valid keys per batch row (key padding); null means all nk. */
+  readonly keyLengths: Int32Array | null;
+  /** Dropout probability on the attention weights; the keep-mask is a pure function of (seed, b, h, i, j). */
+  readonly dropout: number;
+  readonly seed: number;
+}
+
 /** Every kernel a backend may provide. Arrays are contiguous unless typed StridedView. */
 export interface Kernels {
   /** out[i] = op(x[i]). */
@@ -102,6 +123,11 @@ export interface Kernels {
   indexSelect(table: FloatArray, ids: Int32Array, out: FloatArray, cols: number): void;
   /** Its gradient: gtable[ids[r], :] += g[r, :], rows visited in order (deterministic). */
   indexAdd(g: FloatArray, ids: Int32Array, gtable: FloatArray, cols: number): void;
+  /** Fused attention forward: writes out (batch, headsQ, nq, d) and the row log-sum-exp lse (batch, headsQ, nq). */
+  attention(q: FloatArray, k: FloatArray, v: FloatArray, out: FloatArray, lse: FloatArray, p: AttentionParams): void;
+  /** Its backward with recomputation from lse: writes gq, gk, gv (gk, gv summed over a KV head's query heads). */
+  attentionGrad(q: FloatArray, k: FloatArray, v: FloatArray, out: FloatArray, lse: FloatArray, gout: FloatArray,
+    gq: FloatArray, gk: FloatArray, gv: FloatArray, p: AttentionParams): void;
   /** One fused AdamW step in place on p, m, v with gradient g (decoupled weight decay). */
   adamw(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: AdamWParams): void;
 }

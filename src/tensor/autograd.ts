@@ -4,6 +4,7 @@ import type { Tensor } from './tensor.ts';
 import { isGradEnabled, noGrad } from './engine.ts';
 import { fail, fmtShape } from '../util/errors.ts';
 import { add } from './ops/elementwise.ts';
+import { clone } from './ops/view.ts';
 import { sameShape } from '../util/shape.ts';
 
 /** Returns one gradient per input (null where the input needs none). */
@@ -36,6 +37,9 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
   }
   if (grad && !sameShape(grad.shape, root.shape)) {
     fail('backward', `gradient shape ${fmtShape(grad.shape)} does not match output shape ${fmtShape(root.shape)}`);
+  }
+  if (grad && grad.dtype !== root.dtype) {
+    fail('backward', `gradient dtype ${grad.dtype} ${fmtShape(grad.shape)} does not match output dtype ${root.dtype} ${fmtShape(root.shape)}`);
   }
   const order = topoOrder(root);
   const grads = new Map<Tensor, Tensor>();
@@ -72,7 +76,9 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
 
 function accumulateLeaf(t: Tensor, g: Tensor): void {
   const gc = g.dtype === t.dtype ? g : g.cast(t.dtype);
-  t.grad = t.grad ? add(t.grad, gc).detach() : gc.contiguous().detach();
+  // A vjp may hand the same tensor to several inputs (add) or pass the seed gradient through, so
+  // the first .grad is a copy of its own: an in-place update of one .grad must not reach another.
+  t.grad = t.grad ? add(t.grad, gc).detach() : clone(gc).detach();
 }
 
 /** Tensors reachable from root through nodes, inputs before outputs (iterative DFS). */

@@ -13,3 +13,5 @@ export {
 export type { AllocStats } from './engine.ts';
 export { isFloat, bytesOf, DTYPES } from './dtype.ts';
 export type { DType, Storage, FloatArray } from './dtype.ts';
+export { attention, attentionFused, attentionNaive } from './fast/attention.ts';
+export type { AttentionOptions } from './fast/attention.ts';

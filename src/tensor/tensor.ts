@@ -105,7 +105,7 @@ export class Tensor implements StridedView {
   detach(): Tensor { return new Tensor(this.data, this.shape, this.dtype, this.strides, this.offset); }
   retainGrad(): this { this.retainsGrad = true; return this; }
   setRequiresGrad(v = true): this {
-    if (v && this.dtype !== 'f32' && this.dtype !== 'f64') fail('requiresGrad', `only float tensors can require gradients (got ${this.dtype})`);
+    if (v && this.dtype !== 'f32' && this.dtype !== 'f64') fail('requiresGrad', `only f32/f64 tensors can require gradients (got ${this.dtype} of shape ${fmtShape(this.shape)})`);
     this.requiresGrad = v;
     return this;
   }

@@ -49,20 +49,28 @@ export function broadcastStrides(shape: Shape, strides: readonly number[], targe
   });
 }
 
-/** Normalises a possibly negative axis against `ndim`. */
-export function normAxis(op: string, axis: number, ndim: number): number {
-  const a = axis < 0 ? axis + ndim : axis;
-  if (!Number.isInteger(a) || a < 0 || a >= Math.max(ndim, 1)) {
-    fail(op, `axis ${axis} is out of range for a tensor with ${ndim} dimension${ndim === 1 ? '' : 's'} (expected ${-ndim}..${ndim - 1})`);
+/**
+ * Normalises a possibly negative axis against `ndim`, given as a number or as the tensor's shape
+ * (then the error names the shape; `shape` does the same when ndim differs, as for unsqueeze).
+ */
+export function normAxis(op: string, axis: number, ndim: number | Shape, shape?: Shape): number {
+  const nd = typeof ndim === 'number' ? ndim : ndim.length;
+  const named = typeof ndim === 'number' ? shape : ndim;
+  const a = axis < 0 ? axis + nd : axis;
+  if (!Number.isInteger(a) || a < 0 || a >= Math.max(nd, 1)) {
+    const what = named ? `a tensor of shape ${fmtShape(named)}` : `a tensor with ${nd} dimension${nd === 1 ? '' : 's'}`;
+    fail(op, `axis ${axis} is out of range for ${what} (expected ${-nd}..${nd - 1})`);
   }
   return a;
 }
 
 /** Normalises a list of axes (undefined = all), sorted and without duplicates. */
-export function normAxes(op: string, axes: number | readonly number[] | undefined, ndim: number): number[] {
-  if (axes === undefined) return Array.from({ length: ndim }, (_, i) => i);
+export function normAxes(op: string, axes: number | readonly number[] | undefined, ndim: number | Shape): number[] {
+  const nd = typeof ndim === 'number' ? ndim : ndim.length;
+  if (axes === undefined) return Array.from({ length: nd }, (_, i) => i);
   const list = typeof axes === 'number' ? [axes] : axes;
   const out = list.map((a) => normAxis(op, a, ndim));
-  if (new Set(out).size !== out.length) fail(op, `repeated axis in [${list.join(', ')}]`);
+  const where = typeof ndim === 'number' ? '' : ` for shape ${fmtShape(ndim)}`;
+  if (new Set(out).size !== out.length) fail(op, `repeated axis in [${list.join(', ')}]${where}`);
   return out.sort((x, y) => x - y);
 }

@@ -5,6 +5,7 @@ import { reduce, softmax, softmaxGrad, layerNorm, layerNormGrad, rmsNorm, rmsNor
 import { matmul } from './matmul.ts';
 import { gather, scatterAdd, indexSelect, indexAdd } from './indexing.ts';
 import { adamw } from './optim.ts';
+import { attention, attentionGrad } from './attention.ts';
 
 export const referenceBackend: Backend = {
   name: 'reference',
@@ -12,6 +13,6 @@ export const referenceBackend: Backend = {
   kernels: {
     unary, unaryGrad, binary, where, copy, reduce, matmul, softmax, softmaxGrad,
     layerNorm, layerNormGrad, rmsNorm, rmsNormGrad, crossEntropy, crossEntropyGrad,
-    gather, scatterAdd, indexSelect, indexAdd, adamw,
+    gather, scatterAdd, indexSelect, indexAdd, adamw, attention, attentionGrad,
   },
 };

@@ -113,8 +113,14 @@ export function silu(x: Tensor): Tensor {
 // ---- binary ops ---------------------------------------------------------------------------------
 function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) fail(op, 'at least one operand must be a tensor');
-  const ta = a instanceof Tensor ? a : lift(a, b as Tensor);
-  const tb = b instanceof Tensor ? b : lift(b, ta);
+  // An integer tensor with a fractional number computes in f32 (as PyTorch promotes), rather than
+  // truncating the number to the tensor's dtype.
+  const promote = (t: TensorLike, n: TensorLike): TensorLike =>
+    t instanceof Tensor && typeof n === 'number' && !isFloat(t.dtype) && !Number.isInteger(n) ? cast(t, 'f32') : t;
+  const pa = promote(a, b);
+  const pb = promote(b, a);
+  const ta = pa instanceof Tensor ? pa : lift(pa, pb as Tensor);
+  const tb = pb instanceof Tensor ? pb : lift(pb, ta);
   return [ta, tb];
 }
 
@@ -180,7 +186,7 @@ export const ge = (a: TensorLike, b: TensorLike): Tensor => compare('ge', a, b);
 /** cond ? a : b, with broadcasting over all three. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = operands('where', a, b);
-  if (x.dtype !== y.dtype) fail('where', `dtype mismatch: ${x.dtype} vs ${y.dtype}`);
+  if (x.dtype !== y.dtype) fail('where', `dtype mismatch: ${x.dtype} ${fmtShape(x.shape)} vs ${y.dtype} ${fmtShape(y.shape)}`);
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, x.shape), y.shape);
   const out = Tensor.empty(shape, x.dtype);
   const view = (t: Tensor) => ({ data: t.data, offset: t.offset, strides: broadcastStrides(t.shape, t.strides, shape) });
@@ -206,12 +212,15 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
 export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   const out = castStorage(x, dtype);
-  if (!isFloat(dtype) || !isComputeFloat(x.dtype)) return out;
+  // Any float-to-float cast carries the gradient, so x.cast('f16').cast('f32') stays differentiable.
+  if (!isFloat(dtype) || !isFloat(x.dtype)) return out;
   return record(out, 'cast', [x], (g) => [cast(g, x.dtype)]);
 }
 
 /** A contiguous tensor shaped like x, filled with `value`. */
 export function fullLike(x: Tensor, value: number, dtype: DType = x.dtype): Tensor {
+  // f16/bf16 hold raw 16-bit words: the value is encoded by a cast, not written as is.
+  if (value !== 0 && (dtype === 'f16' || dtype === 'bf16')) return castStorage(fullLike(x, value, 'f32'), dtype);
   const out = Tensor.empty(x.shape, dtype);
   if (value !== 0) out.data.fill(value);
   return out;

@@ -13,13 +13,13 @@ function checkIndex(op: string, idx: Tensor, bound: number): Int32Array {
   if (idx.dtype !== 'i32') fail(op, `indices must be i32, got ${idx.dtype} ${fmtShape(idx.shape)}`);
   const ib = contiguous(idx).buffer() as Int32Array;
   for (let i = 0; i < ib.length; i++) {
-    if (ib[i] < 0 || ib[i] >= bound) fail(op, `index ${ib[i]} is out of range [0, ${bound})`);
+    if (ib[i] < 0 || ib[i] >= bound) fail(op, `index ${ib[i]} is out of range [0, ${bound}) (indices of shape ${fmtShape(idx.shape)})`);
   }
   return ib;
 }
 
 function requireFloat(op: string, x: Tensor): void {
-  if (!isComputeFloat(x.dtype)) fail(op, `expected a float tensor (f32 or f64), got ${x.dtype}`);
+  if (!isComputeFloat(x.dtype)) fail(op, `expected a float tensor (f32 or f64), got ${x.dtype} of shape ${fmtShape(x.shape)}`);
 }
 
 /** (outer, dim, inner) view sizes of x around `axis`. */
@@ -30,7 +30,7 @@ function around(x: readonly number[], axis: number): [number, number, number] {
 /** out[..., j, ...] = x[..., index[..., j, ...], ...] along `axis`; index has x's shape except on `axis`. */
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   requireFloat('gather', x);
-  const a = normAxis('gather', axis, x.ndim);
+  const a = normAxis('gather', axis, x.shape);
   if (index.ndim !== x.ndim || index.shape.some((d, i) => i !== a && d !== x.shape[i])) {
     fail('gather', `index shape ${fmtShape(index.shape)} must match input ${fmtShape(x.shape)} except on axis ${a}`);
   }
@@ -50,7 +50,7 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
 /** x + src scattered along `axis` at `index` (duplicates add up); the adjoint of gather. */
 export function scatterAdd(x: Tensor, axis: number, index: Tensor, src: Tensor): Tensor {
   requireFloat('scatterAdd', x);
-  const a = normAxis('scatterAdd', axis, x.ndim);
+  const a = normAxis('scatterAdd', axis, x.shape);
   if (src.ndim !== x.ndim || src.shape.some((d, i) => i !== a && d !== x.shape[i]) || index.shape.some((d, i) => d !== src.shape[i])) {
     fail('scatterAdd', `src ${fmtShape(src.shape)} and index ${fmtShape(index.shape)} must match each other, and x ${fmtShape(x.shape)} except on axis ${a}`);
   }
@@ -64,7 +64,7 @@ export function scatterAdd(x: Tensor, axis: number, index: Tensor, src: Tensor):
 /** Rows of x along `axis` picked by ids (any shape): the embedding lookup when axis = 0. */
 export function indexSelect(x: Tensor, axis: number, ids: Tensor): Tensor {
   requireFloat('indexSelect', x);
-  const a = normAxis('indexSelect', axis, x.ndim);
+  const a = normAxis('indexSelect', axis, x.shape);
   if (a !== 0) {
     const order = [a, ...x.shape.map((_, i) => i).filter((i) => i !== a)];
     const moved = indexSelect(permute(x, order), 0, reshape(ids, [-1]));

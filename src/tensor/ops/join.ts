@@ -9,9 +9,9 @@ import { copyInto, slice, unsqueeze } from './view.ts';
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   if (tensors.length === 0) fail('concat', 'needs at least one tensor');
   const first = tensors[0];
-  const a = normAxis('concat', axis, first.ndim);
+  const a = normAxis('concat', axis, first.shape);
   for (const t of tensors) {
-    if (t.dtype !== first.dtype) fail('concat', `dtype mismatch: ${first.dtype} vs ${t.dtype}`);
+    if (t.dtype !== first.dtype) fail('concat', `dtype mismatch: ${first.dtype} ${fmtShape(first.shape)} vs ${t.dtype} ${fmtShape(t.shape)}`);
     if (t.ndim !== first.ndim || t.shape.some((d, i) => i !== a && d !== first.shape[i])) {
       fail('concat', `shapes ${tensors.map((x) => fmtShape(x.shape)).join(', ')} differ outside axis ${a}`);
     }
@@ -37,13 +37,13 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
       fail('stack', `all tensors must have one shape, got ${tensors.map((x) => fmtShape(x.shape)).join(', ')}`);
     }
   }
-  const a = normAxis('stack', axis, first.ndim + 1);
+  const a = normAxis('stack', axis, first.ndim + 1, first.shape);
   return concat(tensors.map((t) => unsqueeze(t, a)), a);
 }
 
 /** Splits along `axis` into pieces of `size` (the last may be smaller) or of the given sizes. */
 export function split(x: Tensor, sizes: number | readonly number[], axis = 0): Tensor[] {
-  const a = normAxis('split', axis, x.ndim);
+  const a = normAxis('split', axis, x.shape);
   const len = x.shape[a];
   let list: number[];
   if (typeof sizes === 'number') {

@@ -22,8 +22,10 @@ function operand(t: Tensor, batch: readonly number[]): MatrixOperand {
   const c = t.shape[t.ndim - 1];
   const bn = numel(t.shape.slice(0, -2));
   const sameBatch = bn === numel(batch);
+  // A batch that broadcasts only partly (e.g. (3, 1) against (3, 2)) is materialised in full, and
+  // then, like a batch of matching size, steps one matrix per batch item.
   const x = sameBatch || bn === 1 ? t : contiguous(expand(t, [...batch, r, c]));
-  const stride = sameBatch && bn > 1 ? r * c : 0;
+  const stride = bn > 1 ? r * c : 0;
   const view = (u: Tensor, trans: boolean): MatrixOperand => ({
     data: u.data.subarray(u.offset) as FloatArray,
     trans,
@@ -68,6 +70,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     fail('matmul', `expected two float tensors of one dtype, got ${a.dtype} ${fmtShape(a.shape)} and ${b.dtype} ${fmtShape(b.shape)}`);
   }
   if (a.ndim === 0 || b.ndim === 0) fail('matmul', `both operands need at least one dimension, got ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`);
+  if (a.ndim === 1 && b.ndim === 1) return reshape(matmul(unsqueeze(a, 0), unsqueeze(b, -1)), []);
   if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
   if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, -1)), -1);
   const k = a.shape[a.ndim - 1];

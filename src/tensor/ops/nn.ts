@@ -20,7 +20,7 @@ function requireFloat(op: string, x: Tensor): void {
 
 /** Applies a last-axis row op along any axis by swapping that axis to the end and back. */
 function alongAxis(x: Tensor, axis: number, op: string, fn: (x: Tensor) => Tensor): Tensor {
-  const a = normAxis(op, axis, x.ndim);
+  const a = normAxis(op, axis, x.shape);
   if (a === x.ndim - 1) return fn(x);
   return transpose(fn(contiguous(transpose(x, a, -1))), a, -1);
 }
@@ -113,7 +113,7 @@ export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropy
   const ignoreIndex = opts.ignoreIndex ?? -100;
   const smoothing = opts.labelSmoothing ?? 0;
   const reduction = opts.reduction ?? 'mean';
-  if (targets.dtype !== 'i32') fail('crossEntropy', `targets must be i32 class indices, got ${targets.dtype}`);
+  if (targets.dtype !== 'i32') fail('crossEntropy', `targets must be i32 class indices, got ${targets.dtype} of shape ${fmtShape(targets.shape)} (logits ${fmtShape(logits.shape)})`);
   const cols = logits.shape[logits.ndim - 1];
   const lead = logits.shape.slice(0, -1);
   if (targets.ndim !== lead.length || targets.shape.some((d, i) => d !== lead[i])) {

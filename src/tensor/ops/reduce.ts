@@ -19,7 +19,7 @@ function keptShape(shape: readonly number[], axes: readonly number[]): number[] 
 
 /** Runs the reduce kernel; returns the result in keepdim shape. */
 function reduceRaw(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
-  if (!isComputeFloat(x.dtype)) fail(op, `expected a float tensor (f32 or f64), got ${x.dtype}; cast it first`);
+  if (!isComputeFloat(x.dtype)) fail(op, `expected a float tensor (f32 or f64), got ${x.dtype} of shape ${fmtShape(x.shape)}; cast it first`);
   const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const order = [...kept, ...axes];
   const moved = order.every((a, i) => a === i) ? x : permute(x, order);
@@ -33,26 +33,29 @@ function reduceRaw(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
   return out;
 }
 
+/** Drops the reduced axes unless keepdim; the view is recorded under the reduction's own name. */
 function finish(y: Tensor, x: Tensor, axes: readonly number[], keepdim: boolean): Tensor {
-  return keepdim ? y : reshape(y, x.shape.filter((_, i) => !axes.includes(i)));
+  if (keepdim) return y;
+  const out = new Tensor(y.data, x.shape.filter((_, i) => !axes.includes(i)), y.dtype);
+  return record(out, y.node?.op ?? 'reshape', [y], (g) => [reshape(g, y.shape)]);
 }
 
 export function sum(x: Tensor, axes?: Axes, keepdim = false): Tensor {
-  const ax = normAxes('sum', axes, x.ndim);
+  const ax = normAxes('sum', axes, x.shape);
   if (ax.length === 0) return x;
   const y = record(reduceRaw('sum', x, ax), 'sum', [x], (g) => [expand(g, x.shape)]);
   return finish(y, x, ax, keepdim);
 }
 
 export function mean(x: Tensor, axes?: Axes, keepdim = false): Tensor {
-  const ax = normAxes('mean', axes, x.ndim);
+  const ax = normAxes('mean', axes, x.shape);
   const n = numel(ax.map((i) => x.shape[i]));
   return div(sum(x, ax, keepdim), n);
 }
 
 /** Variance with Bessel's correction by default (correction = 1), as torch.var. */
 export function variance(x: Tensor, axes?: Axes, keepdim = false, correction = 1): Tensor {
-  const ax = normAxes('var', axes, x.ndim);
+  const ax = normAxes('var', axes, x.shape);
   const n = numel(ax.map((i) => x.shape[i]));
   const d = sub(x, mean(x, ax, true));
   return div(sum(square(d), ax, keepdim), Math.max(n - correction, 0));
@@ -60,7 +63,7 @@ export function variance(x: Tensor, axes?: Axes, keepdim = false, correction = 1
 
 /** max/min share the vjp: the gradient is split evenly among tied extremes (like torch.amax). */
 function extreme(op: 'max' | 'min', x: Tensor, axes: Axes, keepdim: boolean): Tensor {
-  const ax = normAxes(op, axes, x.ndim);
+  const ax = normAxes(op, axes, x.shape);
   if (ax.length === 0) return x;
   const yk = reduceRaw(op, x, ax);
   const y = record(yk, op, [x], (g) => {
@@ -74,7 +77,7 @@ export const max = (x: Tensor, axes?: Axes, keepdim = false): Tensor => extreme(
 export const min = (x: Tensor, axes?: Axes, keepdim = false): Tensor => extreme('min', x, axes, keepdim);
 
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, axis: number, keepdim: boolean): Tensor {
-  const a = normAxis(op, axis, x.ndim);
+  const a = normAxis(op, axis, x.shape);
   return finish(reduceRaw(op, x, [a]), x, [a], keepdim);
 }
 /** Index of the first maximum along one axis (i32, no gradient). */
@@ -83,7 +86,7 @@ export const argmin = (x: Tensor, axis = -1, keepdim = false): Tensor => argExtr
 
 /** log Σ exp(x), stable (the kernel subtracts the row maximum). */
 export function logsumexp(x: Tensor, axes?: Axes, keepdim = false): Tensor {
-  const ax = normAxes('logsumexp', axes, x.ndim);
+  const ax = normAxes('logsumexp', axes, x.shape);
   if (ax.length === 0) return x;
   const yk = reduceRaw('logsumexp', x, ax);
   const y = record(yk, 'logsumexp', [x], (g) => [mul(expand(g, x.shape), exp(sub(x, expand(yk, x.shape))))]);

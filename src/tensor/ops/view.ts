@@ -47,15 +47,15 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 /** Merges axes start..end into one. */
 export function flatten(x: Tensor, start = 0, end = -1): Tensor {
   if (x.ndim === 0) return reshape(x, [1]);
-  const s = normAxis('flatten', start, x.ndim);
-  const e = normAxis('flatten', end, x.ndim);
+  const s = normAxis('flatten', start, x.shape);
+  const e = normAxis('flatten', end, x.shape);
   const mid = numel(x.shape.slice(s, e + 1));
   return reshape(x, [...x.shape.slice(0, s), mid, ...x.shape.slice(e + 1)]);
 }
 
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== x.ndim) fail('permute', `expected ${x.ndim} axes for a tensor of shape ${fmtShape(x.shape)}, got [${dims.join(', ')}]`);
-  const d = dims.map((a) => normAxis('permute', a, x.ndim));
+  const d = dims.map((a) => normAxis('permute', a, x.shape));
   if (new Set(d).size !== d.length) fail('permute', `repeated axis in [${dims.join(', ')}]`);
   const out = new Tensor(x.data, d.map((i) => x.shape[i]), x.dtype, d.map((i) => x.strides[i]), x.offset);
   const inverse = new Array<number>(d.length);
@@ -64,8 +64,8 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 }
 
 export function transpose(x: Tensor, a = -2, b = -1): Tensor {
-  const i = normAxis('transpose', a, x.ndim);
-  const j = normAxis('transpose', b, x.ndim);
+  const i = normAxis('transpose', a, x.shape);
+  const j = normAxis('transpose', b, x.shape);
   const dims = Array.from({ length: x.ndim }, (_, k) => k);
   dims[i] = j;
   dims[j] = i;
@@ -74,7 +74,7 @@ export function transpose(x: Tensor, a = -2, b = -1): Tensor {
 
 /** x[..., start:end:step, ...] along `axis` (negative start/end count from the end). */
 export function slice(x: Tensor, axis: number, start: number, end?: number, step = 1): Tensor {
-  const ax = normAxis('slice', axis, x.ndim);
+  const ax = normAxis('slice', axis, x.shape);
   const len = x.shape[ax];
   if (!Number.isInteger(step) || step <= 0) fail('slice', `step must be a positive integer, got ${step}`);
   const clampIdx = (v: number) => Math.min(Math.max(v < 0 ? v + len : v, 0), len);
@@ -97,6 +97,7 @@ export function slice(x: Tensor, axis: number, start: number, end?: number, step
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const off = shape.length - x.ndim;
   if (off < 0) fail('expand', `cannot expand ${fmtShape(x.shape)} to fewer dimensions ${fmtShape(shape)}`);
+  if (shape.some((d, i) => d === -1 && i < off)) fail('expand', `-1 keeps an existing size; new leading axes of ${fmtShape(shape)} need sizes (input ${fmtShape(x.shape)})`);
   const target = shape.map((d, i) => (d === -1 ? x.shape[i - off] : d));
   const strides = target.map((d, i) => {
     const j = i - off;
@@ -112,13 +113,13 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 
 export function squeeze(x: Tensor, axis?: number): Tensor {
   if (axis === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
-  const a = normAxis('squeeze', axis, x.ndim);
+  const a = normAxis('squeeze', axis, x.shape);
   if (x.shape[a] !== 1) return x;
   return reshape(x, x.shape.filter((_, i) => i !== a));
 }
 
 export function unsqueeze(x: Tensor, axis: number): Tensor {
-  const a = normAxis('unsqueeze', axis, x.ndim + 1);
+  const a = normAxis('unsqueeze', axis, x.ndim + 1, x.shape);
   const shape: number[] = [...x.shape];
   shape.splice(a, 0, 1);
   return reshape(x, shape);
