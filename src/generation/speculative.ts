@@ -117,10 +117,10 @@ export function speculativeGenerate(target: CausalLm, draft: CausalLm, prompt: r
       stats.betaSum += beta;
       stats.drafted++;
       const y = ys[i];
-      const ok = greedy ? argmax(p) === y : acceptRng.uniform() * q[y] < p[y];
-      if (!ok) {
+      const verdict = greedy ? { accepted: argmax(p) === y, token: argmax(p) } : verifyToken(p, q, y, acceptRng, residualRng);
+      if (!verdict.accepted) {
         n = i;
-        z = greedy ? argmax(p) : residual(p, q, residualRng.uniform());
+        z = verdict.token;
         // β of the positions after a rejection is never observed, as in the paper's estimate.
         break;
       }
@@ -151,6 +151,15 @@ export function speculativeGenerate(target: CausalLm, draft: CausalLm, prompt: r
   stats.passSeconds = Array.from(stats.passSeconds, (s) => (s ?? 0) / 1000);
   stats.passCount = Array.from(stats.passCount, (c) => c ?? 0);
   return { ...result(seq), stats };
+}
+
+/**
+ * One position of Algorithm 1: keep the draft token y with probability min(1, p(y)/q(y)), else
+ * draw its replacement from the residual. The output is distributed exactly as p.
+ */
+export function verifyToken(p: Float64Array, q: Float64Array, y: number, acceptRng: Rng, residualRng: Rng): { accepted: boolean; token: number } {
+  if (acceptRng.uniform() * q[y] < p[y]) return { accepted: true, token: y };
+  return { accepted: false, token: residual(p, q, residualRng.uniform()) };
 }
 
 /** A draw from norm(max(0, p − q)) over the full vocabulary; p itself if that mass underflows. */
