@@ -86,8 +86,8 @@ export function linearRowsTransposed(x: Float32Array, w: Float32Array, rows: num
   return y;
 }
 
-/** LayerNorm over each row (biased variance), in place into a new array. */
-export function layerNormRows(x: Float32Array, w: Float32Array, b: Float32Array, rows: number, n: number, eps = 1e-5): Float32Array {
+/** LayerNorm over each row (biased variance), into a new array. */
+export function layerNormRows(x: Float32Array, w: Float32Array, b: Float32Array | null, rows: number, n: number, eps = 1e-5): Float32Array {
   const y = new Float32Array(rows * n);
   for (let r = 0; r < rows; r++) {
     const o = r * n;
@@ -97,8 +97,27 @@ export function layerNormRows(x: Float32Array, w: Float32Array, b: Float32Array,
     let v = 0;
     for (let j = 0; j < n; j++) v += (x[o + j] - mean) ** 2;
     const rstd = 1 / Math.sqrt(v / n + eps);
-    for (let j = 0; j < n; j++) y[o + j] = (x[o + j] - mean) * rstd * w[j] + b[j];
+    for (let j = 0; j < n; j++) y[o + j] = (x[o + j] - mean) * rstd * w[j] + (b ? b[j] : 0);
   }
+  return y;
+}
+
+/** RMSNorm over each row: x / sqrt(mean(x²) + eps) · w, into a new array. */
+export function rmsNormRows(x: Float32Array, w: Float32Array, rows: number, n: number, eps: number): Float32Array {
+  const y = new Float32Array(rows * n);
+  for (let r = 0; r < rows; r++) {
+    const o = r * n;
+    let ss = 0;
+    for (let j = 0; j < n; j++) ss += x[o + j] * x[o + j];
+    const rs = 1 / Math.sqrt(ss / n + eps);
+    for (let j = 0; j < n; j++) y[o + j] = x[o + j] * rs * w[j];
+  }
+  return y;
+}
+
+/** y[r, j] += b[j] for every row. */
+export function addBiasRows(y: Float32Array, b: Float32Array): Float32Array {
+  for (let i = 0; i < y.length; i++) y[i] += b[i % b.length];
   return y;
 }
 
