@@ -8,5 +8,3 @@ export { TextStream } from './stopping.ts';
 export { speculativeGenerate, verifyToken, residual, acceptanceRate, type SpeculativeOptions, type SpeculativeResult, type SpeculativeStats, type GammaSchedule } from './speculative.ts';
 export { expectedTokens, predictedSpeedup, operationsFactor, bestGamma } from './speculative-math.ts';
 export { DecoderLmRunner } from './decoder-lm.ts';
-export { MiniGpt, type MiniGptConfig } from './mini-gpt.ts';
-export { saveMiniGpt, loadMiniGpt } from './checkpoint.ts';

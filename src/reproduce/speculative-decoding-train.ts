@@ -1,10 +1,10 @@
-// Trains a MiniGpt on a token stream with AdamW (random windows, seeded): enough to make the
-// fixture checkpoint and the reproduction's target and draft models without the trainer.
+// Trains a decoder on a token stream with AdamW (random windows, seeded): enough to make the
+// generation fixtures and the reproduction's target and draft models in a few minutes.
 import { kernel, tensor } from '../tensor/index.ts';
 import { Rng } from '../util/rng.ts';
-import type { MiniGpt } from '../generation/mini-gpt.ts';
+import type { DecoderLM } from '../models/index.ts';
 
-export interface TrainMiniOptions {
+export interface TrainDecoderOptions {
   readonly steps?: number;
   /** Stop after this many seconds even if steps remain. */
   readonly seconds?: number;
@@ -16,13 +16,14 @@ export interface TrainMiniOptions {
 }
 
 /** Returns the losses of every step. */
-export function trainMiniGpt(model: MiniGpt, tokens: ArrayLike<number>, o: TrainMiniOptions = {}): number[] {
+export function trainDecoder(model: DecoderLM, tokens: ArrayLike<number>, o: TrainDecoderOptions = {}): number[] {
   const steps = o.steps ?? 100;
   const b = o.batchSize ?? 8;
-  const t = Math.min(o.seqLen ?? model.spec.contextLength, model.spec.contextLength);
+  const t = Math.min(o.seqLen ?? model.config.maxSeqLen, model.config.maxSeqLen);
   const lr = o.lr ?? 3e-3;
   const rng = new Rng(o.seed ?? 0);
-  const params = [...model.params.values()];
+  const params = model.parameters();
+  model.train();
   const moments = params.map((p) => [new Float32Array(p.numel), new Float32Array(p.numel)]);
   const adamw = kernel('adamw');
   const losses: number[] = [];
@@ -46,5 +47,6 @@ export function trainMiniGpt(model: MiniGpt, tokens: ArrayLike<number>, o: Train
     losses.push(loss.item());
     o.onStep?.(step, losses[losses.length - 1]);
   }
+  model.eval();
   return losses;
 }

@@ -3,8 +3,8 @@
 // c, v with walltime speedups for γ in {1, 2, 4, 8} against the §2.4 prediction.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadMiniGpt, saveMiniGpt } from '../generation/checkpoint.ts';
-import { MiniGpt } from '../generation/mini-gpt.ts';
+import { createModel, loadHfCheckpoint, saveHfCheckpoint, type DecoderLM } from '../models/index.ts';
+import { DecoderLmRunner } from '../generation/decoder-lm.ts';
 import { expectedTokens, operationsFactor, predictedSpeedup, bestGamma } from '../generation/speculative-math.ts';
 import { verifyToken } from '../generation/speculative.ts';
 import { loadSotu } from '../data/index.ts';
@@ -14,7 +14,7 @@ import type { Reproduction, ReproduceOptions } from './registry.ts';
 import { absClaim, type Claim, type Report } from './report.ts';
 import { chiSquareGof } from './speculative-decoding-stats.ts';
 import { measureStepCosts, median, speedRun, type SpeedRun } from './speculative-decoding-measure.ts';
-import { trainMiniGpt } from './speculative-decoding-train.ts';
+import { trainDecoder } from './speculative-decoding-train.ts';
 import { speedupPlot, tokensPerPassPlot, verifyCostPlot } from './speculative-decoding-plots.ts';
 
 const GAMMAS = [1, 2, 4, 8];
@@ -23,24 +23,25 @@ const TABLE1: [number, number, number, number][] = [[0.6, 2, 1.53, 1.96], [0.7, 
 /** The committed generation fixtures: a target and a ~10x cheaper draft trained on the corpus. */
 const FIXTURES = new URL('../../test/fixtures/generation/', import.meta.url).pathname;
 
-function loadOrTrain(log: (l: string) => void): { target: MiniGpt; draft: MiniGpt; dir: string } {
+function loadOrTrain(log: (l: string) => void): { target: DecoderLM; draft: DecoderLM; dir: string } {
+  const load = (d: string): DecoderLM => loadHfCheckpoint(d).model.eval();
   if (existsSync(join(FIXTURES, 'target', 'config.json')) && existsSync(join(FIXTURES, 'draft', 'config.json'))) {
-    return { target: loadMiniGpt(join(FIXTURES, 'target')), draft: loadMiniGpt(join(FIXTURES, 'draft')), dir: FIXTURES };
+    return { target: load(join(FIXTURES, 'target')), draft: load(join(FIXTURES, 'draft')), dir: FIXTURES };
   }
   // Without the fixtures (an installed package): train both, a few minutes on two cores.
   const dir = join('reports', 'speculative-decoding', 'models');
   const docs = loadSotu().slice(-6).map((d) => d.text);
   const tok = trainBpe(docs, { vocabSize: 320, specialTokens: ['<|endoftext|>'] });
   const ids = tok.encode(docs.join('\n<|endoftext|>\n'));
-  const make = (name: string, dModel: number, nLayers: number, nHeads: number, seed: number): MiniGpt => {
-    const m = MiniGpt.init({ vocabSize: tok.vocabSize, contextLength: 96, dModel, nLayers, nHeads }, seed);
-    log(`speculative-decoding: training the ${name} (d=${dModel}, ${nLayers} layers)`);
-    trainMiniGpt(m, ids, { steps: 800, seconds: 150, batchSize: 8, seqLen: 64, lr: 1e-2, seed: 3 });
-    saveMiniGpt(join(dir, name), m);
+  const make = (name: string, dim: number, nLayers: number, nHeads: number, seed: number, lr: number): DecoderLM => {
+    const m = createModel({ modelType: 'gpt', vocabSize: tok.vocabSize, maxSeqLen: 96, dim, nLayers, nHeads, seed });
+    log(`speculative-decoding: training the ${name} (d=${dim}, ${nLayers} layers)`);
+    trainDecoder(m, ids, { steps: 800, seconds: 150, batchSize: 8, seqLen: 64, lr, seed: 3 });
+    saveHfCheckpoint(m, join(dir, name));
     saveTokenizer(tok, join(dir, name, 'tokenizer.json'));
     return m;
   };
-  return { target: make('target', 48, 2, 4, 1), draft: make('draft', 16, 1, 2, 2), dir };
+  return { target: make('target', 48, 2, 4, 1, 5e-3), draft: make('draft', 16, 1, 2, 2, 1e-2), dir };
 }
 
 // S-1: V = 10 distributions covering the edge cases; each draw is y ~ q then verifyToken.
@@ -91,7 +92,11 @@ function singlePositionClaims(draws: number): { claims: Claim[]; rows: (string |
 }
 
 export async function runSpeculativeDecoding({ quick, log }: ReproduceOptions): Promise<Report> {
-  const { target, draft, dir } = loadOrTrain(log);
+  const models = loadOrTrain(log);
+  const { dir } = models;
+  const target = new DecoderLmRunner(models.target);
+  const draft = new DecoderLmRunner(models.draft);
+  const shape = (m: DecoderLM): string => `GPT d=${m.config.dim}, ${m.config.nLayers} layer(s), ${m.numParameters()} parameters`;
   const tok = loadTokenizer(join(dir, 'target', 'tokenizer.json'));
   // Held-out prompts: 48 characters from speeches the models were not trained on.
   const held = loadSotu().slice(0, -6).map((d) => d.text.replace(/\s+/g, ' '));
@@ -163,7 +168,7 @@ export async function runSpeculativeDecoding({ quick, log }: ReproduceOptions): 
     name: 'speculative-decoding',
     title: 'Speculative decoding: exact sampling with a draft model, and its speedup',
     paper: 'Leviathan, Kalman, Matias, "Fast Inference from Transformers via Speculative Decoding", ICML 2023 (arXiv 2211.17192)',
-    summary: `Target: MiniGpt d=${target.spec.dModel}, ${target.spec.nLayers} layers; draft: d=${draft.spec.dModel}, ${draft.spec.nLayers} layer(s); both trained on State of the Union text (${dir === FIXTURES ? 'the committed generation fixtures' : 'trained by this run'}). Measured c = ${c.toFixed(3)}, v_2 = ${vOf(2).toFixed(2)}, v_9 = ${vOf(9).toFixed(2)}. Best measured speedup ${best.speedup.toFixed(2)}x (T=${best.temperature}, γ=${best.gamma}); predicted there ${best.predicted.toFixed(2)}x with the measured verification cost v and ${best.paperPredicted.toFixed(2)}x with the paper's v = 1.`,
+    summary: `Target: ${shape(models.target)}; draft: ${shape(models.draft)}; both trained on State of the Union text (${dir === FIXTURES ? 'the committed generation fixtures' : 'trained by this run'}). Measured c = ${c.toFixed(3)}, v_2 = ${vOf(2).toFixed(2)}, v_9 = ${vOf(9).toFixed(2)}. Best measured speedup ${best.speedup.toFixed(2)}x (T=${best.temperature}, γ=${best.gamma}); predicted there ${best.predicted.toFixed(2)}x with the measured verification cost v and ${best.paperPredicted.toFixed(2)}x with the paper's v = 1.`,
     claims,
     tables: [
       { title: 'Speedup by temperature and γ', columns: ['T', 'γ', 'α', 'tokens / pass', 'formula', 'speedup (median)', 'predicted (v measured)', 'predicted (paper, v = 1)'],

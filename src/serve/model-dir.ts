@@ -1,9 +1,8 @@
 // A servable model folder: config.json + model.safetensors + tokenizer.json, and optionally a
-// tokenizer_config.json with a `chat_template` (Hugging Face layout). GPT-2 and Llama checkpoints
-// (the models registry) and the generation layer's mini-gpt are understood.
+// tokenizer_config.json with a `chat_template` (Hugging Face layout): the models registry's GPT-2
+// and Llama checkpoints.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { loadMiniGpt } from '../generation/checkpoint.ts';
 import type { CausalLm } from '../generation/causal-lm.ts';
 import { loadTokenizer, type BpeTokenizer } from '../tokenizers/index.ts';
 import { check } from '../util/errors.ts';
@@ -23,9 +22,7 @@ const endTokens = ['<|endoftext|>', '<|im_end|>', '</s>', '<|eot_id|>'];
 export function loadModelDir(dir: string, name?: string): ServedModel {
   const where = 'serve';
   check(existsSync(join(dir, 'config.json')), where, `model folder '${dir}' has no config.json`);
-  const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { model_type?: string };
-  // mini-gpt: the generation fixtures; anything else goes through the models registry's HF loader.
-  const model = cfg.model_type === 'mini-gpt' ? loadMiniGpt(dir) : new DecoderLmRunner(loadHfCheckpoint(dir).model.eval());
+  const model = new DecoderLmRunner(loadHfCheckpoint(dir).model.eval());
   check(existsSync(join(dir, 'tokenizer.json')), where, `model folder '${dir}' has no tokenizer.json`);
   const tokenizer = loadTokenizer(join(dir, 'tokenizer.json'));
   check(tokenizer.vocabSize <= model.config.vocabSize, where, `tokenizer has ${tokenizer.vocabSize} ids but the model only ${model.config.vocabSize}`);

@@ -1,6 +1,6 @@
-// Continuous batching: every sequence owns a cache slot; each step first admits queued requests
-// into free slots (one prefill each, shared by its n choices), then runs one decode forward over
-// every running sequence, so new requests join the batch between decode steps.
+// Continuous batching: every sequence owns a cache slot; each step first admits the queued requests
+// that fit into free slots (prefilled together, one prompt shared by a request's n choices), then
+// runs one decode forward over every running sequence, so new requests join between decode steps.
 import type { CausalLm } from '../generation/causal-lm.ts';
 import { createCache } from '../generation/causal-lm.ts';
 import type { KvCache } from '../generation/kv-cache.ts';
@@ -103,31 +103,42 @@ export class Scheduler {
     return out;
   }
 
+  // Takes every queued request that fits and prefills them together: prompts left-padded into one
+  // forward (padding masked out), each into its first slot, copied to the slots of its other choices.
   private admit(out: StepOutput): void {
-    while (this.queue.length > 0) {
-      const { id, prompt, msg } = this.queue[0];
-      const free = this.slots.map((r, i) => (r === null ? i : -1)).filter((i) => i >= 0);
-      if (free.length < msg.n) return;
-      this.queue.shift();
-      const o = msg.options;
-      const first = free[0];
-      this.cache.reset(first);
-      const logits = this.model.forward(prompt, 1, prompt.length, this.cache, { rows: [first], lastOnly: true });
-      for (let i = 0; i < msg.n; i++) {
-        const slot = free[i];
-        if (i > 0) this.cache.copySlot(this.cache, first, slot);
-        const seq = new Sequence(prompt, {
+    const free = this.slots.map((r, i) => (r === null ? i : -1)).filter((i) => i >= 0);
+    const batch: { q: Queued; slots: number[] }[] = [];
+    while (this.queue.length > 0 && free.length >= this.queue[0].msg.n) {
+      const q = this.queue.shift()!;
+      batch.push({ q, slots: free.splice(0, q.msg.n) });
+    }
+    if (batch.length === 0) return;
+    const t = Math.max(...batch.map((x) => x.q.prompt.length));
+    const ids = new Int32Array(batch.length * t);
+    const mask = new Uint8Array(batch.length * t);
+    batch.forEach(({ q, slots }, i) => {
+      this.cache.reset(slots[0]);
+      ids.set(q.prompt, i * t + t - q.prompt.length);
+      mask.fill(1, i * t + t - q.prompt.length, (i + 1) * t);
+    });
+    const logits = this.model.forward(ids, batch.length, t, this.cache, { rows: batch.map((x) => x.slots[0]), mask, lastOnly: true });
+    const v = this.model.config.vocabSize;
+    batch.forEach(({ q, slots }, bi) => {
+      const o = q.msg.options;
+      slots.forEach((slot, i) => {
+        if (i > 0) this.cache.copySlot(this.cache, slots[0], slot);
+        const seq = new Sequence(q.prompt, {
           maxTokens: o.maxTokens, temperature: o.temperature, topP: o.topP, topK: o.topK, minP: o.minP,
           repetitionPenalty: o.repetitionPenalty, frequencyPenalty: o.frequencyPenalty, presencePenalty: o.presencePenalty,
           seed: (o.seed ?? Math.floor(Math.random() * 2 ** 31)) + i, stopTokens: this.tok.stopTokens, stopStrings: o.stop,
           decode: (ids) => this.tok.decode(ids), logprobs: o.logprobs,
-        }, this.model.config.vocabSize, this.model.config.contextLength);
-        const r: Running = { id, index: i, slot, seq };
+        }, v, this.model.config.contextLength);
+        const r: Running = { id: q.id, index: i, slot, seq };
         this.slots[slot] = r;
         if (seq.done) this.finish(r, out);
-        else this.advance(r, logits, out);
-      }
-    }
+        else this.advance(r, logits.subarray(bi * v, (bi + 1) * v), out);
+      });
+    });
   }
 
   private advance(r: Running, logits: Float32Array, out: StepOutput): void {

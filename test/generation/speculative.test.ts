@@ -7,7 +7,8 @@ import { createCache } from '../../src/generation/causal-lm.ts';
 import { distribution, samplingDefaults } from '../../src/generation/sampling.ts';
 import { chiSquareGof, chiSquareTwoSample } from '../../src/reproduce/speculative-decoding-stats.ts';
 import { loadSotu } from '../../src/data/index.ts';
-import { MiniGpt } from '../../src/generation/mini-gpt.ts';
+import { createModel } from '../../src/models/index.ts';
+import { DecoderLmRunner } from '../../src/generation/decoder-lm.ts';
 import { Sequence } from '../../src/generation/sequence.ts';
 import { Rng } from '../../src/util/rng.ts';
 
@@ -67,7 +68,7 @@ test('speculative sampling is distributed as plain sampling: 21k tokens, chi-squ
   // The small fixture model is the target here and a still smaller random model the draft, which
   // keeps 14k sampled sequences fast; exactness does not depend on the models' sizes.
   const big = draft;
-  const small = MiniGpt.init({ vocabSize: big.config.vocabSize, contextLength: 32, dModel: 8, nLayers: 1, nHeads: 1 }, 5, 0.3);
+  const small = new DecoderLmRunner(createModel({ modelType: 'gpt', vocabSize: big.config.vocabSize, maxSeqLen: 32, dim: 8, nLayers: 1, nHeads: 1, seed: 5, initStd: 0.3 }).eval());
   const prompt = prompts[7];
   const n = 7000;
   const len = 3;

@@ -20,7 +20,7 @@ async function stream(i) {
 }
 
 const rounds = [];
-for (let round = 0; round < 4; round++) {
+for (let round = 0; round < 6; round++) {
   let t0 = performance.now();
   const serial = [];
   for (let i = 0; i < n; i++) serial.push(await stream(i));

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
-import { createServer } from '../../serve/server.ts';
 import { fail } from '../../util/errors.ts';
 
 const help = `Usage: tessera serve <model-dir> [options]
@@ -44,13 +43,23 @@ export const serveCommand: Command = {
       },
     });
     if (positionals.length !== 1) fail('serve', `expected one model folder, got ${positionals.length} (see tessera serve --help)`);
-    const server = await createServer({
+    const port = int(values.port, 'port', 8000);
+    const options = {
       modelDir: positionals[0], modelName: values.name, apiKey: values['api-key'] ?? process.env.TESSERA_API_KEY,
       maxConcurrent: int(values['max-concurrent'], 'max-concurrent', 16), maxQueue: int(values['max-queue'], 'max-queue', 64),
       maxTokens: int(values['max-tokens'], 'max-tokens', 256), bodyLimit: int(values['body-limit'], 'body-limit', 1 << 20),
       chatTemplate: values['chat-template'] ? readFileSync(values['chat-template'], 'utf8') : undefined, logger: values.log ?? false,
-    });
-    const address = await server.app.listen({ host: values.host ?? '127.0.0.1', port: int(values.port, 'port', 8000) });
+    };
+    // Loaded here so other commands do not pay for the HTTP stack at startup.
+    const { createServer } = await import('../../serve/server.ts');
+    const server = await createServer(options);
+    let address: string;
+    try {
+      address = await server.app.listen({ host: values.host ?? '127.0.0.1', port });
+    } catch (e) {
+      await server.close();
+      throw e;
+    }
     console.log(`tessera serve: model '${server.worker.info.name}' at ${address}/v1`);
     await new Promise<void>((resolve) => {
       const stop = (sig: string): void => {
