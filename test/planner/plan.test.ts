@@ -13,6 +13,7 @@ test('plan: invalid plans get errors naming the constraint', () => {
   const big = modelPreset('gpt3-175b');
   assert.throws(() => planTraining({ model: big, batch: { global: 1536, micro: 1 }, cluster, strategy: { ...defaultStrategy, tp: 8 } }), /memory per device .* exceeds the device memory 80.00 GB of A100-SXM4-80GB \(parameters/);
   assert.throws(() => evaluatePlan({ model, batch, cluster, strategy: { ...defaultStrategy, offloadParams: true, sharding: 'NGG' } }), /parameter offload needs globally partitioned parameters/);
+  assert.throws(() => evaluatePlan({ model, batch, cluster, strategy: defaultStrategy, trainableFraction: 0 }), /trainable fraction Ψ′\/Ψ must be in \(0, 1\], got 0/);
 });
 
 test('plan: the step is the simulated pipeline plus the boundary collectives; FLOP/s follow from it', () => {

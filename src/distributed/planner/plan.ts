@@ -39,6 +39,8 @@ export function planLayout(input: PlanInput): { devices: number; dp: number; mic
     `global batch ${batch.global} must be a multiple of micro batch ${batch.micro} × data-parallel size ${dp}`);
   const microbatches = batch.global / (batch.micro * dp);
   validateSchedule({ schedule: s.schedule, stages: s.pp, microbatches, virtualStages: s.virtualStages }, where);
+  const fraction = input.trainableFraction ?? 1;
+  check(fraction > 0 && fraction <= 1, where, `trainable fraction Ψ′/Ψ must be in (0, 1], got ${fraction}`);
   check(!s.offloadParams || parseSharding(s.sharding).params === 'G', where, `parameter offload needs globally partitioned parameters (sharding G??, ZeRO stage 3), got '${s.sharding}'`);
   // Ranks are placed tp fastest, then dp, then pp: a node holds devicesPerNode/tp ranks of each dp group.
   const perNode = Math.max(1, Math.floor(cluster.devicesPerNode / s.tp));

@@ -1,0 +1,176 @@
+/* Fused layer-norm and rms-norm, forward and backward. Rows run in parallel; the weight
+ * gradients are summed in fixed chunks of rows, so they do not depend on the thread count. */
+#include <math.h>
+#include <stdlib.h>
+#include "rows.h"
+
+typedef struct {
+  const float *x, *w, *b, *gy, *mean, *rstd;
+  float *y, *mean_out, *rstd_out, *gw, *gb;
+  long rows, cols;
+  float eps;
+  /* backward: per-chunk partial weight gradients, and the row kernel computing gx */
+  float *pw, *pb;
+  int rms;
+  ts_rows_fn rows_fn;
+} norm_ctx;
+
+TS_CLONES static void ln_rows(const void *ctx, long r0, long r1) {
+  const norm_ctx *c = ctx;
+  const long n = c->cols;
+  for (long r = r0; r < r1; r++) {
+    const float *x = c->x + r * n;
+    float *y = c->y + r * n;
+    const float mean = ts_row_sum(x, n) / (float)n;
+    const float rstd = 1.0f / sqrtf(ts_row_sqdev(x, mean, n) / (float)n + c->eps);
+    c->mean_out[r] = mean;
+    c->rstd_out[r] = rstd;
+    if (c->w && c->b) for (long i = 0; i < n; i++) y[i] = (x[i] - mean) * rstd * c->w[i] + c->b[i];
+    else if (c->w) for (long i = 0; i < n; i++) y[i] = (x[i] - mean) * rstd * c->w[i];
+    else if (c->b) for (long i = 0; i < n; i++) y[i] = (x[i] - mean) * rstd + c->b[i];
+    else for (long i = 0; i < n; i++) y[i] = (x[i] - mean) * rstd;
+  }
+}
+
+void ts_layer_norm(const float *x, const float *w, const float *b, float *y, float *mean, float *rstd, long rows,
+                   long cols, float eps) {
+  norm_ctx c = {.x = x, .w = w, .b = b, .y = y, .mean_out = mean, .rstd_out = rstd, .rows = rows, .cols = cols, .eps = eps};
+  ts_rows_run(rows, cols, ln_rows, &c);
+}
+
+/* gx = rstd * (g - mean(g) - xhat * mean(g * xhat)), g = gy * w. */
+TS_CLONES static void ln_grad_rows(const void *ctx, long r0, long r1) {
+  const norm_ctx *c = ctx;
+  const long n = c->cols;
+  for (long r = r0; r < r1; r++) {
+    const float *x = c->x + r * n, *gy = c->gy + r * n;
+    float *gx = c->y + r * n;
+    const float mean = c->mean[r], rstd = c->rstd[r];
+    float s1[16] = {0}, s2[16] = {0};
+    long i = 0;
+    for (; i + 16 <= n; i += 16)
+      for (int l = 0; l < 16; l++) {
+        const float g = c->w ? gy[i + l] * c->w[i + l] : gy[i + l];
+        s1[l] += g;
+        s2[l] += g * ((x[i + l] - mean) * rstd);
+      }
+    for (; i < n; i++) {
+      const float g = c->w ? gy[i] * c->w[i] : gy[i];
+      s1[i % 16] += g;
+      s2[i % 16] += g * ((x[i] - mean) * rstd);
+    }
+    for (int w = 8; w > 0; w /= 2)
+      for (int l = 0; l < w; l++) {
+        s1[l] += s1[l + w];
+        s2[l] += s2[l + w];
+      }
+    const float mg = s1[0] / (float)n, mgx = s2[0] / (float)n;
+    if (c->w) for (long j = 0; j < n; j++) gx[j] = rstd * (gy[j] * c->w[j] - mg - (x[j] - mean) * rstd * mgx);
+    else for (long j = 0; j < n; j++) gx[j] = rstd * (gy[j] - mg - (x[j] - mean) * rstd * mgx);
+  }
+}
+
+/* Weight gradients in fixed chunks of WG_ROWS rows: each chunk's partial sums are accumulated
+ * row by row right after the row's gx (the row is still in L1), then added into gw/gb chunk by
+ * chunk in order. Chunks do not depend on the thread count, so neither do the sums. */
+#define WG_ROWS 32
+
+TS_CLONES static void grad_chunks(const void *ctx, long k0, long k1) {
+  const norm_ctx *c = ctx;
+  const long n = c->cols;
+  for (long k = k0; k < k1; k++) {
+    const long r0 = k * WG_ROWS, r1 = r0 + WG_ROWS < c->rows ? r0 + WG_ROWS : c->rows;
+    float *pw = c->pw ? c->pw + k * n : NULL, *pb = c->pb ? c->pb + k * n : NULL;
+    if (pw) for (long i = 0; i < n; i++) pw[i] = 0.0f;
+    if (pb) for (long i = 0; i < n; i++) pb[i] = 0.0f;
+    for (long r = r0; r < r1; r++) {
+      c->rows_fn(ctx, r, r + 1);
+      const float *x = c->x + r * n, *gy = c->gy + r * n;
+      const float mean = c->rms ? 0.0f : c->mean[r], rstd = c->rstd[r];
+      if (pw) for (long i = 0; i < n; i++) pw[i] += gy[i] * ((x[i] - mean) * rstd);
+      if (pb) for (long i = 0; i < n; i++) pb[i] += gy[i];
+    }
+  }
+}
+
+typedef struct { const norm_ctx *c; long chunks; } wsum_job;
+
+TS_CLONES static void wsum_task(void *ctx, int tid, int nt) {
+  const wsum_job *j = ctx;
+  const norm_ctx *c = j->c;
+  long lo, hi;
+  ts_split(c->cols, 16, tid, nt, &lo, &hi);
+  for (long k = 0; k < j->chunks; k++) {
+    if (c->gw) for (long i = lo; i < hi; i++) c->gw[i] += c->pw[k * c->cols + i];
+    if (c->gb) for (long i = lo; i < hi; i++) c->gb[i] += c->pb[k * c->cols + i];
+  }
+}
+
+/* Runs the row kernel over every row, and the weight gradients when gw or gb is given. */
+static void norm_backward(norm_ctx *c) {
+  if (!c->gw && !c->gb) {
+    ts_rows_run(c->rows, c->cols, c->rows_fn, c);
+    return;
+  }
+  const long chunks = (c->rows + WG_ROWS - 1) / WG_ROWS;
+  float *buf = malloc(sizeof(float) * (size_t)chunks * (size_t)c->cols * ((c->gw ? 1 : 0) + (c->gb ? 1 : 0)));
+  c->pw = c->gw ? buf : NULL;
+  c->pb = c->gb ? buf + (c->gw ? chunks * c->cols : 0) : NULL;
+  ts_rows_run(chunks, c->cols * WG_ROWS, grad_chunks, c);
+  wsum_job j = {c, chunks};
+  ts_pool_run(wsum_task, &j, (double)chunks * c->cols >= 65536.0 && c->cols >= 64 ? ts_pool_threads() : 1);
+  free(buf);
+}
+
+void ts_layer_norm_grad(const float *x, const float *w, const float *mean, const float *rstd, const float *gy,
+                        float *gx, float *gw, float *gb, long rows, long cols) {
+  norm_ctx c = {.x = x, .w = w, .gy = gy, .mean = mean, .rstd = rstd, .y = gx, .gw = gw, .gb = gb, .rows = rows,
+               .cols = cols, .rms = 0, .rows_fn = ln_grad_rows};
+  norm_backward(&c);
+}
+
+TS_CLONES static void rms_rows(const void *ctx, long r0, long r1) {
+  const norm_ctx *c = ctx;
+  const long n = c->cols;
+  for (long r = r0; r < r1; r++) {
+    const float *x = c->x + r * n;
+    float *y = c->y + r * n;
+    const float rstd = 1.0f / sqrtf(ts_row_dot(x, x, n) / (float)n + c->eps);
+    c->rstd_out[r] = rstd;
+    if (c->w) for (long i = 0; i < n; i++) y[i] = x[i] * rstd * c->w[i];
+    else for (long i = 0; i < n; i++) y[i] = x[i] * rstd;
+  }
+}
+
+void ts_rms_norm(const float *x, const float *w, float *y, float *rstd, long rows, long cols, float eps) {
+  norm_ctx c = {.x = x, .w = w, .y = y, .rstd_out = rstd, .rows = rows, .cols = cols, .eps = eps};
+  ts_rows_run(rows, cols, rms_rows, &c);
+}
+
+/* gx = rstd * (g - xhat * mean(g * xhat)), xhat = x * rstd, g = gy * w. */
+TS_CLONES static void rms_grad_rows(const void *ctx, long r0, long r1) {
+  const norm_ctx *c = ctx;
+  const long n = c->cols;
+  for (long r = r0; r < r1; r++) {
+    const float *x = c->x + r * n, *gy = c->gy + r * n;
+    float *gx = c->y + r * n;
+    const float rstd = c->rstd[r];
+    float s[16] = {0};
+    long i = 0;
+    for (; i + 16 <= n; i += 16)
+      for (int l = 0; l < 16; l++) s[l] += (c->w ? gy[i + l] * c->w[i + l] : gy[i + l]) * (x[i + l] * rstd);
+    for (; i < n; i++) s[i % 16] += (c->w ? gy[i] * c->w[i] : gy[i]) * (x[i] * rstd);
+    for (int w = 8; w > 0; w /= 2)
+      for (int l = 0; l < w; l++) s[l] += s[l + w];
+    const float mgx = s[0] / (float)n;
+    if (c->w) for (long j = 0; j < n; j++) gx[j] = rstd * (gy[j] * c->w[j] - x[j] * rstd * mgx);
+    else for (long j = 0; j < n; j++) gx[j] = rstd * (gy[j] - x[j] * rstd * mgx);
+  }
+}
+
+void ts_rms_norm_grad(const float *x, const float *w, const float *rstd, const float *gy, float *gx, float *gw,
+                      long rows, long cols) {
+  norm_ctx c = {.x = x, .w = w, .gy = gy, .rstd = rstd, .y = gx, .gw = gw, .rows = rows, .cols = cols, .rms = 1,
+               .rows_fn = rms_grad_rows};
+  norm_backward(&c);
+}
