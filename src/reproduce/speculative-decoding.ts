@@ -8,6 +8,7 @@ import { DecoderLmRunner } from '../generation/decoder-lm.ts';
 import { expectedTokens, operationsFactor, predictedSpeedup, bestGamma } from '../generation/speculative-math.ts';
 import { verifyToken } from '../generation/speculative.ts';
 import { loadSotu } from '../data/index.ts';
+import { registerDefaultBackends } from '../backends/register.ts';
 import { loadTokenizer, saveTokenizer, trainBpe } from '../tokenizers/index.ts';
 import { Rng } from '../util/rng.ts';
 import type { Reproduction, ReproduceOptions } from './registry.ts';
@@ -92,6 +93,7 @@ function singlePositionClaims(draws: number): { claims: Claim[]; rows: (string |
 }
 
 export async function runSpeculativeDecoding({ quick, log }: ReproduceOptions): Promise<Report> {
+  registerDefaultBackends();
   const models = loadOrTrain(log);
   const { dir } = models;
   const target = new DecoderLmRunner(models.target);
