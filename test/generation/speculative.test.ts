@@ -64,7 +64,7 @@ test('single-position exactness: accept-or-resample reproduces p (chi-square, 20
   assert.ok(chiSquareGof(counts, p).pValue > 0.01, JSON.stringify(chiSquareGof(counts, p)));
 });
 
-test('speculative sampling is distributed as plain sampling: 21k tokens, chi-square vs exact p and vs plain (p > 0.01)', () => {
+test('speculative sampling is distributed as plain sampling: 21k tokens, chi-square vs exact p and vs plain (p > 0.01)', (t) => {
   // The small fixture model is the target here and a still smaller random model the draft, which
   // keeps 14k sampled sequences fast; exactness does not depend on the models' sizes.
   const big = draft;
@@ -112,8 +112,9 @@ test('speculative sampling is distributed as plain sampling: 21k tokens, chi-squ
     for (let y = 0; y < v; y++) p2[y] += p1[x] * d[y];
   }
   const tests = [chiSquareGof(spec[0], Array.from(p1)), chiSquareGof(spec[1], p2), ...spec.map((c, i) => chiSquareTwoSample(c, plain[i]))];
-  for (const t of tests) assert.ok(t.pValue > 0.01, `chi-square ${JSON.stringify(t)}`);
-  assert.ok(tests.every((t) => t.dof >= 10), `enough cells to test: ${tests.map((t) => t.dof)}`);
+  t.diagnostic(`p-values (exact 1st, exact 2nd, vs plain 1st-3rd): ${tests.map((x) => x.pValue.toFixed(3)).join(', ')}; α = ${(betaSum / drafted).toFixed(3)}`);
+  for (const x of tests) assert.ok(x.pValue > 0.01, `chi-square ${JSON.stringify(x)}`);
+  assert.ok(tests.every((x) => x.dof >= 10), `enough cells to test: ${tests.map((x) => x.dof)}`);
   assert.equal(spec.flat().reduce((a, b) => a + b, 0), n * len);
   const alpha = betaSum / drafted;
   assert.ok(alpha > 0.05 && alpha < 0.95, `α = ${alpha}`);
