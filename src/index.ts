@@ -12,3 +12,5 @@ export * as nn from './nn/index.ts';
 export * as models from './models/index.ts';
 export * as tokenizers from './tokenizers/index.ts';
 export * as data from './data/index.ts';
+export * as generation from './generation/index.ts';
+export * as serve from './serve/index.ts';

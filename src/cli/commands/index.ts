@@ -7,6 +7,7 @@ import { evalCommand } from './eval.ts';
 import { generateCommand } from './generate.ts';
 import { planCommand } from './plan.ts';
 import { reproduceCommand } from './reproduce.ts';
+import { serveCommand } from './serve.ts';
 import { tokenizerTrainCommand } from './tokenizer-train.ts';
 import { trainCommand } from './train.ts';
 import { versionCommand } from './version.ts';
@@ -18,6 +19,7 @@ export const commands: Command[] = [
   tokenizerTrainCommand,
   planCommand,
   reproduceCommand,
+  serveCommand,
   agentsChatCommand,
   agentsRunCommand,
   versionCommand,
