@@ -86,19 +86,8 @@ function checkOperands(op: string, a: Tensor, b: Tensor): void {
 function matmulVjp(a: Tensor, b: Tensor, g: Tensor): (Tensor | null)[] {
   return [
     a.requiresGrad ? sumTo(matmul(g, transpose(b)), a.shape) : null,
-    b.requiresGrad ? gradOfB(a, b, g) : null,
+    b.requiresGrad ? sumTo(matmul(transpose(a), g), b.shape) : null,
   ];
-}
-
-/**
- * aᵀ·g; for a transposed 2-D b (Linear's W.T) computed as (gᵀ·a)ᵀ, so the gradient reaching W is
- * already in W's row-major layout and needs no transposing copy.
- */
-function gradOfB(a: Tensor, b: Tensor, g: Tensor): Tensor {
-  if (a.ndim === 2 && b.ndim === 2 && g.ndim === 2 && !b.isContiguous && transposeStrides(b)) {
-    return transpose(matmul(transpose(g), a));
-  }
-  return sumTo(matmul(transpose(a), g), b.shape);
 }
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
