@@ -1,0 +1,71 @@
+#include <math.h>
+#include "rows.h"
+
+typedef struct { long rows; ts_rows_fn fn; const void *ctx; } rows_job;
+
+static void rows_task(void *ctx, int tid, int nt) {
+  const rows_job *j = ctx;
+  long lo, hi;
+  ts_split(j->rows, 1, tid, nt, &lo, &hi);
+  if (lo < hi) j->fn(j->ctx, lo, hi);
+}
+
+void ts_rows_run(long rows, long cols, ts_rows_fn fn, const void *ctx) {
+  int nt = ts_pool_threads();
+  if ((double)rows * (double)cols < 32768.0 || rows < 2) nt = 1;
+  if (rows < nt) nt = (int)rows;
+  rows_job j = {rows, fn, ctx};
+  ts_pool_run(rows_task, &j, nt);
+}
+
+#define L 16
+static inline float tree(float *acc) {
+  for (int w = L / 2; w > 0; w /= 2)
+    for (int i = 0; i < w; i++) acc[i] += acc[i + w];
+  return acc[0];
+}
+
+TS_CLONES float ts_row_sum(const float *x, long n) {
+  float acc[L] = {0};
+  long i = 0;
+  for (; i + L <= n; i += L)
+    for (int l = 0; l < L; l++) acc[l] += x[i + l];
+  for (; i < n; i++) acc[i % L] += x[i];
+  return tree(acc);
+}
+
+TS_CLONES float ts_row_dot(const float *x, const float *y, long n) {
+  float acc[L] = {0};
+  long i = 0;
+  for (; i + L <= n; i += L)
+    for (int l = 0; l < L; l++) acc[l] += x[i + l] * y[i + l];
+  for (; i < n; i++) acc[i % L] += x[i] * y[i];
+  return tree(acc);
+}
+
+TS_CLONES float ts_row_sqdev(const float *x, float mean, long n) {
+  float acc[L] = {0};
+  long i = 0;
+  for (; i + L <= n; i += L)
+    for (int l = 0; l < L; l++) {
+      const float d = x[i + l] - mean;
+      acc[l] += d * d;
+    }
+  for (; i < n; i++) {
+    const float d = x[i] - mean;
+    acc[i % L] += d * d;
+  }
+  return tree(acc);
+}
+
+TS_CLONES float ts_row_max(const float *x, long n) {
+  float acc[L];
+  for (int l = 0; l < L; l++) acc[l] = -INFINITY;
+  long i = 0;
+  for (; i + L <= n; i += L)
+    for (int l = 0; l < L; l++) acc[l] = x[i + l] > acc[l] ? x[i + l] : acc[l];
+  float m = -INFINITY;
+  for (int l = 0; l < L; l++) m = acc[l] > m ? acc[l] : m;
+  for (; i < n; i++) m = x[i] > m ? x[i] : m;
+  return m;
+}
