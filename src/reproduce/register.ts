@@ -1,0 +1,9 @@
+// The reproductions `tessera reproduce` knows. A paper module adds one line here.
+import { plannerReproduction } from './planner/index.ts';
+import { ReproductionRegistry } from './registry.ts';
+
+export function builtinReproductions(): ReproductionRegistry {
+  const registry = new ReproductionRegistry();
+  registry.register(plannerReproduction);
+  return registry;
+}
