@@ -1,5 +1,5 @@
 // One config shape for the decoder-only models; each modelType fills its own defaults.
-import type { Activation } from '../nn/index.ts';
+import type { Activation, AttentionImpl } from '../nn/index.ts';
 import { fail } from '../util/errors.ts';
 
 export interface DecoderConfig {
@@ -21,6 +21,8 @@ export interface DecoderConfig {
   tieEmbeddings?: boolean;
   activation?: Activation;
   dropout?: number;
+  /** Attention path: 'matmul' (default) or the engine's 'fused' kernel. */
+  attention?: AttentionImpl;
   /** Std of the normal init (default 0.02). */
   initStd?: number;
   /** Seed of the weight init. */

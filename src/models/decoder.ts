@@ -28,7 +28,7 @@ export class DecoderBlock extends Module {
     this.ln1 = norm();
     this.attn = new CausalSelfAttention({
       dim: c.dim, nHeads: c.nHeads, nKvHeads: c.nKvHeads, bias: a.bias, fusedQkv: a.fusedQkv,
-      ropeTheta: a.positions === 'rope' ? c.ropeTheta : undefined, dropout: c.dropout, rng,
+      ropeTheta: a.positions === 'rope' ? c.ropeTheta : undefined, dropout: c.dropout, impl: c.attention, rng,
     });
     this.ln2 = norm();
     this.mlp = a.mlp === 'mlp'

@@ -14,7 +14,7 @@ export { MLP, SwiGLU, activate } from './layers/mlp.ts';
 export type { Activation, MLPOptions } from './layers/mlp.ts';
 export { Rope, rotateHalf } from './layers/rope.ts';
 export { CausalSelfAttention, createKvCaches } from './layers/attention.ts';
-export type { AttentionOptions, KvCache } from './layers/attention.ts';
+export type { AttentionOptions, AttentionImpl, KvCache } from './layers/attention.ts';
 export { AdamW, decayGroups, ADAMW_DEFAULTS } from './optim/adamw.ts';
 export type { AdamWHyper, ParamGroup, OptimizerState } from './optim/adamw.ts';
 export { warmupCosine, warmupInvSqrt } from './optim/schedule.ts';

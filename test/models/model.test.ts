@@ -55,8 +55,8 @@ test('GPT-2 init: N(0, 0.02), residual projections 0.02/sqrt(2L), biases 0, LN g
   assert.notDeepEqual(createModel({ ...cfg, seed: 2 }).wte.weight.toFlatArray().slice(0, 8), wte.slice(0, 8));
 });
 
-for (const cfg of [small('gpt'), small('llama', { nKvHeads: 2, hidden: 24 })]) {
-  test(`${cfg.modelType}: decoding with the KV cache gives the full forward's logits`, () => {
+for (const cfg of [small('gpt'), small('llama', { nKvHeads: 2, hidden: 24 }), small('llama', { nKvHeads: 2, hidden: 24, attention: 'fused' })]) {
+  test(`${cfg.modelType} (${cfg.attention ?? 'matmul'} attention): decoding with the KV cache gives the full forward's logits`, () => {
     const model = createModel(cfg);
     const ids = randint(0, cfg.vocabSize, [2, 9], { rng: new Rng(4) });
     const full = noGrad(() => model.forward(ids)); // (2, 9, V)

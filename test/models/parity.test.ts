@@ -9,10 +9,11 @@ import { assertClose, fixture } from './helpers.ts';
 
 const TOL = 1e-4;
 
-for (const name of ['gpt2', 'llama'] as const) {
-  test(`${name}: HF checkpoint from PyTorch gives the fixture's logits, loss and every gradient`, (t) => {
+for (const [name, impl] of [['gpt2', 'matmul'], ['llama', 'matmul'], ['gpt2', 'fused'], ['llama', 'fused']] as const) {
+  test(`${name} (${impl} attention): HF checkpoint from PyTorch gives the fixture's logits, loss and every gradient`, (t) => {
     const fx = fixture(name);
     const { model } = loadHfCheckpoint(fx.dir);
+    for (const b of model.blocks) b.attn.impl = impl;
     const { ids, targets } = fx.tensors;
     const logits = model.forward(ids);
     const logitsErr = assertClose(logits, fx.tensors.logits, TOL, 'logits');
@@ -30,6 +31,9 @@ for (const name of ['gpt2', 'llama'] as const) {
     t.diagnostic(`logits rel err ${logitsErr.toExponential(2)}, worst gradient rel err ${gradErr.toExponential(2)}`);
   });
 
+}
+
+for (const name of ['gpt2', 'llama'] as const) {
   test(`${name}: 10 AdamW steps give PyTorch's losses`, (t) => {
     const fx = fixture(name);
     const { model } = loadHfCheckpoint(fx.dir);

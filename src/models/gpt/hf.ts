@@ -54,6 +54,9 @@ export const gpt2Format: HfFormat = {
     const act = field<string>(hf, 'activation_function', 'string', 'gelu_new');
     const activation = ACT_FROM_HF[act] ?? fail('loadHfCheckpoint', `config.json activation_function '${act}' is not supported (expected one of ${Object.keys(ACT_FROM_HF).join(', ')})`);
     if (hf.tie_word_embeddings === false) fail('loadHfCheckpoint', 'config.json tie_word_embeddings false is not supported for gpt2');
+    if (hf.scale_attn_weights === false || hf.scale_attn_by_inverse_layer_idx === true) {
+      fail('loadHfCheckpoint', 'config.json scale_attn_weights false / scale_attn_by_inverse_layer_idx true are not supported (expected the default 1/sqrt(head_dim) scaling)');
+    }
     const nInner = hf.n_inner;
     return {
       modelType: 'gpt',

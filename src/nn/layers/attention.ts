@@ -1,6 +1,6 @@
 // Causal multi-head self-attention with grouped-query heads, optional RoPE and an optional KV
 // cache. Scores are one batched matmul over (B, H, T, D) views, with the causal mask added once.
-import { Tensor, concat, matmul, softmax } from '../../tensor/index.ts';
+import { Tensor, attention, concat, defaultRng, matmul, softmax } from '../../tensor/index.ts';
 import { Module } from '../module.ts';
 import { Linear } from './linear.ts';
 import { Dropout } from './dropout.ts';
@@ -32,8 +32,15 @@ export interface AttentionOptions {
   /** RoPE base; omit for none (GPT uses learned positions instead). */
   ropeTheta?: number;
   dropout?: number;
+  /**
+   * 'matmul' (default): scores by batched matmul, mask added, softmax, then ·V.
+   * 'fused': the engine's fused attention kernel (online softmax, no (T, S) scores kept).
+   */
+  impl?: AttentionImpl;
   rng?: Rng;
 }
+
+export type AttentionImpl = 'matmul' | 'fused';
 
 export class CausalSelfAttention extends Module {
   qkvProj: Linear | null = null;
@@ -47,6 +54,9 @@ export class CausalSelfAttention extends Module {
   readonly nKvHeads: number;
   readonly headDim: number;
   readonly rope: Rope | null;
+  impl: AttentionImpl;
+  private readonly rng: Rng | undefined;
+  private readonly pDrop: number;
   private mask: { key: string; t: Tensor } | null = null;
 
   constructor(opts: AttentionOptions) {
@@ -71,6 +81,9 @@ export class CausalSelfAttention extends Module {
     this.attnDrop = new Dropout(opts.dropout ?? 0, opts.rng);
     this.residDrop = new Dropout(opts.dropout ?? 0, opts.rng);
     this.rope = opts.ropeTheta !== undefined ? new Rope(hd, opts.ropeTheta) : null;
+    this.impl = opts.impl ?? 'matmul';
+    this.rng = opts.rng;
+    this.pDrop = opts.dropout ?? 0;
   }
 
   /** x (B, T, C) → (B, T, C). With a cache, x holds the new positions cache.pos.. only. */
@@ -92,6 +105,12 @@ export class CausalSelfAttention extends Module {
       cache.k = k;
       cache.v = v;
       cache.pos = start + T;
+    }
+    if (this.impl === 'fused') {
+      const drop = this.training ? this.pDrop : 0;
+      const seed = drop > 0 ? (this.rng ?? defaultRng()).nextU32() : 0;
+      const y = attention(q, k, v, { causal: true, dropout: drop, seed }).transpose(1, 2).reshape(B, T, H * D);
+      return this.residDrop.forward(this.outProj.forward(y));
     }
     const S = k.shape[2];
     if (KV !== H) {
