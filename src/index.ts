@@ -8,3 +8,7 @@ export { registerDefaultBackends };
 export { Rng } from './util/rng.ts';
 export type { RngState } from './util/rng.ts';
 export { TesseraError } from './util/errors.ts';
+export * as nn from './nn/index.ts';
+export * as models from './models/index.ts';
+export * as tokenizers from './tokenizers/index.ts';
+export * as data from './data/index.ts';

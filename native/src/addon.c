@@ -395,8 +395,7 @@ FN(js_adamw) {
   (void)t0;
   float *p = F32(0, 0), *g = F32(1, n), *m = F32(2, n), *v = F32(3, n);
   DONE();
-  ts_adamw(p, g, m, v, n, (float)num(&C, 4), (float)num(&C, 5), (float)num(&C, 6), (float)num(&C, 7),
-           (float)num(&C, 8), num(&C, 9));
+  ts_adamw(p, g, m, v, n, num(&C, 4), num(&C, 5), num(&C, 6), num(&C, 7), num(&C, 8), num(&C, 9));
   return undef(env);
 }
 
@@ -417,6 +416,15 @@ FN(js_stream) {
   DONE();
   ts_stream(kind, a, b, c, n, (float)num(&C, 5));
   return undef(env);
+}
+
+FN(js_fma_peak) {
+  BEGIN("fmaPeak", 1);
+  long it = lng(&C, 0);
+  DONE();
+  napi_value v;
+  napi_create_double(env, ts_fma_peak_flops(it), &v);
+  return v;
 }
 
 FN(js_set_threads) {
@@ -469,7 +477,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"rmsNorm", js_rms_norm}, {"rmsNormGrad", js_rms_norm_grad}, {"crossEntropy", js_cross_entropy},
     {"crossEntropyGrad", js_cross_entropy_grad}, {"gather", js_gather}, {"scatterAdd", js_scatter_add},
     {"indexSelect", js_index_select}, {"indexAdd", js_index_add}, {"adamw", js_adamw},
-    {"gemmLadder", js_gemm_ladder}, {"stream", js_stream},
+    {"gemmLadder", js_gemm_ladder}, {"stream", js_stream}, {"fmaPeak", js_fma_peak},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 #include "nd.h"
+#include "vmath.h"
 
 enum { U_NEG, U_EXP, U_LOG, U_SQRT, U_RSQRT, U_ABS, U_SIGN, U_TANH, U_SIGMOID, U_RELU, U_GELU, U_GELU_TANH,
        U_SILU, U_SQUARE, U_RECIPROCAL, U_COUNT };
@@ -19,18 +20,18 @@ static inline float gelu_tanh_inner(float x) { return SQRT_2_OVER_PI * (x + GELU
 TS_CLONES static void unary_range(int op, const float *restrict x, float *restrict y, long n) {
   switch (op) {
     case U_NEG: UNARY_LOOP(-v)
-    case U_EXP: UNARY_LOOP(expf(v))
+    case U_EXP: UNARY_LOOP(ts_expf(v))
     case U_LOG: UNARY_LOOP(logf(v))
     case U_SQRT: UNARY_LOOP(sqrtf(v))
     case U_RSQRT: UNARY_LOOP(1.0f / sqrtf(v))
     case U_ABS: UNARY_LOOP(fabsf(v))
     case U_SIGN: UNARY_LOOP(v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : v))
     case U_TANH: UNARY_LOOP(tanhf(v))
-    case U_SIGMOID: UNARY_LOOP(1.0f / (1.0f + expf(-v)))
-    case U_RELU: UNARY_LOOP(v > 0.0f ? v : (v != v ? v : 0.0f))
-    case U_GELU: UNARY_LOOP(0.5f * v * (1.0f + erff(v * 0.70710678118654752f)))
-    case U_GELU_TANH: UNARY_LOOP(0.5f * v * (1.0f + tanhf(gelu_tanh_inner(v))))
-    case U_SILU: UNARY_LOOP(v / (1.0f + expf(-v)))
+    case U_SIGMOID: UNARY_LOOP(ts_sigmoidf(v))
+    case U_RELU: UNARY_LOOP(v > 0.0f ? v : 0.0f)
+    case U_GELU: UNARY_LOOP(0.5f * v * (1.0f + ts_erff(v * 0.70710678118654752f)))
+    case U_GELU_TANH: UNARY_LOOP(v * ts_sigmoidf(2.0f * gelu_tanh_inner(v)))
+    case U_SILU: UNARY_LOOP(v * ts_sigmoidf(v))
     case U_SQUARE: UNARY_LOOP(v * v)
     case U_RECIPROCAL: UNARY_LOOP(1.0f / v)
     default: break;
@@ -45,15 +46,15 @@ TS_CLONES static void unary_grad_range(int op, const float *restrict x, const fl
     case G_GELU:
       for (long i = 0; i < n; i++) {
         const float v = x[i];
-        const float cdf = 0.5f * (1.0f + erff(v * 0.70710678118654752f));
-        const float pdf = 0.3989422804014327f * expf(-0.5f * v * v);
+        const float cdf = 0.5f * (1.0f + ts_erff(v * 0.70710678118654752f));
+        const float pdf = 0.3989422804014327f * ts_expf(-0.5f * v * v);
         gx[i] = gy[i] * (cdf + v * pdf);
       }
       break;
     case G_GELU_TANH:
       for (long i = 0; i < n; i++) {
         const float v = x[i];
-        const float t = tanhf(gelu_tanh_inner(v));
+        const float t = 2.0f * ts_sigmoidf(2.0f * gelu_tanh_inner(v)) - 1.0f; /* tanh */
         const float dinner = SQRT_2_OVER_PI * (1.0f + 3.0f * GELU_C * v * v);
         gx[i] = gy[i] * (0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * dinner);
       }
@@ -61,7 +62,7 @@ TS_CLONES static void unary_grad_range(int op, const float *restrict x, const fl
     case G_SILU:
       for (long i = 0; i < n; i++) {
         const float v = x[i];
-        const float s = 1.0f / (1.0f + expf(-v));
+        const float s = ts_sigmoidf(v);
         gx[i] = gy[i] * (s * (1.0f + v * (1.0f - s)));
       }
       break;
@@ -69,16 +70,7 @@ TS_CLONES static void unary_grad_range(int op, const float *restrict x, const fl
   }
 }
 
-typedef struct { int op; const float *x, *gy; float *y; long n; } un_job;
-
-static void unary_task(void *ctx, int tid, int nt) {
-  const un_job *j = ctx;
-  long lo, hi;
-  ts_split(j->n, 1024, tid, nt, &lo, &hi);
-  if (lo >= hi) return;
-  if (j->gy) unary_grad_range(j->op, j->x + lo, j->gy + lo, j->y + lo, hi - lo);
-  else unary_range(j->op, j->x + lo, j->y + lo, hi - lo);
-}
+typedef struct { int op; const float *x, *gy; float *y; long n; ts_range range; } un_job;
 
 static int threads_for(long n, long per_thread) {
   long t = n / per_thread;
@@ -86,17 +78,35 @@ static int threads_for(long n, long per_thread) {
   return t < 1 ? 1 : (t > max ? max : (int)t);
 }
 
+
+static void unary_task(void *ctx, int tid, int nt) {
+  un_job *j = ctx;
+  (void)tid;
+  (void)nt;
+  long lo, hi;
+  while (ts_range_next(&j->range, &lo, &hi)) {
+    if (j->gy) unary_grad_range(j->op, j->x + lo, j->gy + lo, j->y + lo, hi - lo);
+    else unary_range(j->op, j->x + lo, j->y + lo, hi - lo);
+  }
+}
+
+static void unary_run(un_job *j) {
+  int nt = threads_for(j->n, 32768);
+  ts_range_init(&j->range, j->n, 1024, nt);
+  ts_pool_run(unary_task, j, nt);
+}
+
 int ts_unary(int op, const float *x, float *y, long n) {
   if (op < 0 || op >= U_COUNT) return -1;
-  un_job j = {op, x, NULL, y, n};
-  ts_pool_run(unary_task, &j, threads_for(n, 32768));
+  un_job j = {.op = op, .x = x, .gy = NULL, .y = y, .n = n};
+  unary_run(&j);
   return 0;
 }
 
 int ts_unary_grad(int op, const float *x, const float *gy, float *gx, long n) {
   if (op < G_GELU || op > G_SILU) return -1;
-  un_job j = {op, x, gy, gx, n};
-  ts_pool_run(unary_task, &j, threads_for(n, 32768));
+  un_job j = {.op = op, .x = x, .gy = gy, .y = gx, .n = n};
+  unary_run(&j);
   return 0;
 }
 

@@ -6,6 +6,8 @@
  * transposed) read B in place instead of packing it: it is used once anyway. */
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
+#include <pthread.h>
 #include "gemm.h"
 
 #define NC_TARGET 320
@@ -13,6 +15,8 @@
 
 typedef struct { float *pa, *pb, *tmp; size_t pa_cap, pb_cap; } ws_t;
 static ws_t g_ws[MAX_THREADS];
+/* The packing buffers are shared: one GEMM at a time when JS threads call in concurrently. */
+static pthread_mutex_t g_gemm_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static float *grow(float **buf, size_t *cap, size_t need) {
   if (need > *cap) {
@@ -143,43 +147,65 @@ typedef struct {
   float *c;
   const ts_gemm_params *p;
   const ts_gemm_isa *isa;
+  int by_rows;     /* chunks are row blocks (else column blocks) of each matrix */
+  long chunk;      /* rows or columns per chunk */
+  long per_item;   /* chunks per batch item */
+  long total;      /* chunks in all */
+  atomic_long next;
 } job_t;
 
-static void item(const job_t *j, long bi, long m0, long m1, long n0, long n1, int tid) {
-  const ts_gemm_params *p = j->p;
-  gemm_block(j->isa, j->a + bi * p->stride_a, j->b + bi * p->stride_b, j->c + bi * p->m * p->n, p->m, p->n,
-             p->k, p->trans_a, p->trans_b, p->accumulate, m0, m1, n0, n1, tid);
-}
-
+/* Threads take output chunks from a shared counter, so a thread the OS delays (the machine is
+ * shared) only delays its current chunk; K is never split, so the sums do not change. */
 static void gemm_task(void *ctx, int tid, int nt) {
-  const job_t *j = ctx;
+  job_t *j = ctx;
   const ts_gemm_params *p = j->p;
-  long lo, hi;
-  if (nt == 1) {
-    for (long bi = 0; bi < p->batch; bi++) item(j, bi, 0, p->m, 0, p->n, tid);
-  } else if (p->batch >= nt) {
-    ts_split(p->batch, 1, tid, nt, &lo, &hi);
-    for (long bi = lo; bi < hi; bi++) item(j, bi, 0, p->m, 0, p->n, tid);
-  } else {
-    /* Split the dimension whose operand is cheaper to pack twice. */
-    const int by_rows = p->m > p->n && p->m >= 2L * nt * j->isa->mr;
-    for (long bi = 0; bi < p->batch; bi++) {
-      if (by_rows) {
-        ts_split(p->m, j->isa->mr, tid, nt, &lo, &hi);
-        item(j, bi, lo, hi, 0, p->n, tid);
-      } else {
-        ts_split(p->n, j->isa->nr, tid, nt, &lo, &hi);
-        item(j, bi, 0, p->m, lo, hi, tid);
-      }
+  (void)nt;
+  for (;;) {
+    const long t = atomic_fetch_add_explicit(&j->next, 1, memory_order_relaxed);
+    if (t >= j->total) return;
+    const long bi = t / j->per_item, lo = (t % j->per_item) * j->chunk;
+    const float *a = j->a + bi * p->stride_a, *b = j->b + bi * p->stride_b;
+    float *c = j->c + bi * p->m * p->n;
+    if (j->by_rows) {
+      const long hi = lo + j->chunk < p->m ? lo + j->chunk : p->m;
+      gemm_block(j->isa, a, b, c, p->m, p->n, p->k, p->trans_a, p->trans_b, p->accumulate, lo, hi, 0, p->n, tid);
+    } else {
+      const long hi = lo + j->chunk < p->n ? lo + j->chunk : p->n;
+      gemm_block(j->isa, a, b, c, p->m, p->n, p->k, p->trans_a, p->trans_b, p->accumulate, 0, p->m, lo, hi, tid);
     }
   }
 }
 
+static long round_up(long x, long u) { return (x + u - 1) / u * u; }
+
 void ts_gemm(const float *a, const float *b, float *c, const ts_gemm_params *p) {
   if (p->batch <= 0 || p->m <= 0 || p->n <= 0) return;
-  job_t j = {a, b, c, p, ts_gemm_isa_active()};
+  const ts_gemm_isa *isa = ts_gemm_isa_active();
   const double work = (double)p->batch * p->m * p->n * (p->k > 0 ? p->k : 1);
   int nt = ts_pool_threads();
   if (work < 32.0 * 32 * 64) nt = 1;
+  job_t j = {.a = a, .b = b, .c = c, .p = p, .isa = isa};
+  atomic_init(&j.next, 0);
+  if (nt == 1 || p->batch >= 2L * nt) {
+    /* Whole matrices per chunk. */
+    j.by_rows = 1;
+    j.chunk = p->m;
+  } else {
+    /* Split the dimension whose operand is cheaper to pack again per chunk. Up to 4 chunks per
+     * thread, fewer when chunks would get small (each packs its other operand again); column
+     * chunks stay multiples of the panel width, row chunks of the tile height. */
+    j.by_rows = p->m > p->n && p->m >= 2L * nt * isa->mr;
+    const int skinny = !j.by_rows && !p->trans_b && p->m <= TS_SKINNY_M;
+    const long dim = j.by_rows ? p->m : p->n;
+    const long unit = skinny ? 256 : j.by_rows ? isa->mr : isa->nr;
+    const long target = skinny ? 2048 : j.by_rows ? 128 : NC_TARGET;
+    long per_thread = dim / (nt * target);
+    per_thread = per_thread < 1 ? 1 : per_thread > 4 ? 4 : per_thread;
+    j.chunk = round_up((dim + per_thread * nt - 1) / (per_thread * nt), unit);
+  }
+  j.per_item = ((j.by_rows ? p->m : p->n) + j.chunk - 1) / j.chunk;
+  j.total = j.per_item * p->batch;
+  pthread_mutex_lock(&g_gemm_mu);
   ts_pool_run(gemm_task, &j, nt);
+  pthread_mutex_unlock(&g_gemm_mu);
 }

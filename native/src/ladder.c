@@ -75,12 +75,9 @@ int ts_gemm_ladder(int version, const float *a, const float *b, float *c, long m
   return -1;
 }
 
-typedef struct { int kind; float *a; const float *b, *c; long n; float s; } stream_t;
+typedef struct { int kind; float *a; const float *b, *c; long n; float s; ts_range range; } stream_t;
 
-TS_CLONES static void stream_task(void *ctx, int tid, int nt) {
-  const stream_t *j = ctx;
-  long lo, hi;
-  ts_split(j->n, 1024, tid, nt, &lo, &hi);
+TS_CLONES static void stream_range(const stream_t *j, long lo, long hi) {
   float *restrict a = j->a;
   const float *restrict b = j->b, *restrict c = j->c;
   const float s = j->s;
@@ -90,7 +87,58 @@ TS_CLONES static void stream_task(void *ctx, int tid, int nt) {
     for (long i = lo; i < hi; i++) a[i] = b[i] + s * c[i];
 }
 
+/* Split like the kernels it is compared with (ts_range). */
+static void stream_task(void *ctx, int tid, int nt) {
+  stream_t *j = ctx;
+  (void)tid;
+  (void)nt;
+  long lo, hi;
+  while (ts_range_next(&j->range, &lo, &hi)) stream_range(j, lo, hi);
+}
+
 void ts_stream(int kind, float *a, const float *b, const float *c, long n, float s) {
-  stream_t j = {kind, a, b, c, n, s};
-  ts_pool_run(stream_task, &j, ts_pool_threads());
+  stream_t j = {.kind = kind, .a = a, .b = b, .c = c, .n = n, .s = s};
+  const int nt = ts_pool_threads();
+  ts_range_init(&j.range, n, 1024, nt);
+  ts_pool_run(stream_task, &j, nt);
+}
+
+/* The FMA peak of one core, for context in the bench: 12 independent accumulator chains of
+ * vector FMAs on registers (returns the flops done, 0 when no FMA unit is known). */
+#if defined(__x86_64__)
+__attribute__((target("avx512f,fma"), noinline)) static double peak512(long it, float *sink) {
+  __m512 a[12];
+  for (int i = 0; i < 12; i++) a[i] = _mm512_set1_ps((float)i);
+  const __m512 x = _mm512_set1_ps(0.999f), y = _mm512_set1_ps(1e-3f);
+  for (long i = 0; i < it; i++)
+#pragma GCC unroll 12
+    for (int r = 0; r < 12; r++) a[r] = _mm512_fmadd_ps(a[r], x, y);
+  for (int i = 0; i < 12; i++) sink[i] = _mm512_reduce_add_ps(a[i]);
+  return 12.0 * 16 * 2 * (double)it;
+}
+__attribute__((target("avx2,fma"), noinline)) static double peak256(long it, float *sink) {
+  __m256 a[12];
+  for (int i = 0; i < 12; i++) a[i] = _mm256_set1_ps((float)i);
+  const __m256 x = _mm256_set1_ps(0.999f), y = _mm256_set1_ps(1e-3f);
+  for (long i = 0; i < it; i++)
+#pragma GCC unroll 12
+    for (int r = 0; r < 12; r++) a[r] = _mm256_fmadd_ps(a[r], x, y);
+  float t[8];
+  for (int i = 0; i < 12; i++) {
+    _mm256_storeu_ps(t, a[i]);
+    sink[i] = t[0];
+  }
+  return 12.0 * 8 * 2 * (double)it;
+}
+#endif
+
+double ts_fma_peak_flops(long iterations) {
+  float sink[12];
+#if defined(__x86_64__)
+  if (ts_isa_active() == ISA_AVX512) return peak512(iterations, sink);
+  if (ts_isa_active() == ISA_AVX2) return peak256(iterations, sink);
+#endif
+  (void)sink;
+  (void)iterations;
+  return 0.0;
 }

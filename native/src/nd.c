@@ -42,16 +42,18 @@ static void coalesce(ts_nd *nd) {
   nd->rank = w + 1;
 }
 
-typedef struct { const ts_nd *nd; ts_nd_row row; const void *ctx; long outer; } nd_job;
+typedef struct { const ts_nd *nd; ts_nd_row row; const void *ctx; long outer; ts_range range; } nd_job;
 
 static void nd_task(void *ctx, int tid, int nt) {
-  const nd_job *j = ctx;
+  nd_job *j = ctx;
+  (void)tid;
+  (void)nt;
   const ts_nd *nd = j->nd;
   const int last = nd->rank - 1;
   long lo, hi;
-  ts_split(j->outer, 1, tid, nt, &lo, &hi);
   long inner[ND_MAX_OPS], offs[ND_MAX_OPS];
   for (int o = 0; o < nd->nops; o++) inner[o] = nd->st[o][last];
+  while (ts_range_next(&j->range, &lo, &hi))
   for (long r = lo; r < hi; r++) {
     long rem = r;
     for (int o = 0; o < nd->nops; o++) offs[o] = nd->off[o];
@@ -66,16 +68,18 @@ static void nd_task(void *ctx, int tid, int nt) {
 
 /* A single row (everything coalesced): threads take contiguous pieces of it. */
 static void nd_split_row(void *ctx, int tid, int nt) {
-  const nd_job *j = ctx;
+  nd_job *j = ctx;
+  (void)tid;
+  (void)nt;
   const ts_nd *nd = j->nd;
   long lo, hi, inner[ND_MAX_OPS], offs[ND_MAX_OPS];
-  ts_split(nd->shape[0], 1024, tid, nt, &lo, &hi);
-  if (lo >= hi) return;
-  for (int o = 0; o < nd->nops; o++) {
-    inner[o] = nd->st[o][0];
-    offs[o] = nd->off[o] + lo * inner[o];
+  while (ts_range_next(&j->range, &lo, &hi)) {
+    for (int o = 0; o < nd->nops; o++) {
+      inner[o] = nd->st[o][0];
+      offs[o] = nd->off[o] + lo * inner[o];
+    }
+    j->row(j->ctx, offs, inner, hi - lo);
   }
-  j->row(j->ctx, offs, inner, hi - lo);
 }
 
 void ts_nd_run(ts_nd *nd, ts_nd_row row, const void *ctx) {
@@ -86,7 +90,13 @@ void ts_nd_run(ts_nd *nd, ts_nd_row row, const void *ctx) {
   for (int d = 0; d < nd->rank - 1; d++) outer *= nd->shape[d];
   const long total = outer * nd->shape[nd->rank - 1];
   int nt = total >= 65536 ? ts_pool_threads() : 1;
-  nd_job j = {nd, row, ctx, outer};
-  if (outer == 1) ts_pool_run(nd_split_row, &j, nt);
-  else ts_pool_run(nd_task, &j, outer < nt ? (int)outer : nt);
+  nd_job j = {.nd = nd, .row = row, .ctx = ctx, .outer = outer};
+  if (outer == 1) {
+    ts_range_init(&j.range, nd->shape[0], 1024, nt);
+    ts_pool_run(nd_split_row, &j, nt);
+  } else {
+    if (outer < nt) nt = (int)outer;
+    ts_range_init(&j.range, outer, 1, nt);
+    ts_pool_run(nd_task, &j, nt);
+  }
 }

@@ -1,7 +1,7 @@
 /* Fused layer-norm and rms-norm, forward and backward. Rows run in parallel; the weight
- * gradients are summed per column over rows in order (threads split columns), so they do not
- * depend on the thread count. */
+ * gradients are summed in fixed chunks of rows, so they do not depend on the thread count. */
 #include <math.h>
+#include <stdlib.h>
 #include "rows.h"
 
 typedef struct {
@@ -9,6 +9,10 @@ typedef struct {
   float *y, *mean_out, *rstd_out, *gw, *gb;
   long rows, cols;
   float eps;
+  /* backward: per-chunk partial weight gradients, and the row kernel computing gx */
+  float *pw, *pb;
+  int rms;
+  ts_rows_fn rows_fn;
 } norm_ctx;
 
 TS_CLONES static void ln_rows(const void *ctx, long r0, long r1) {
@@ -66,34 +70,63 @@ TS_CLONES static void ln_grad_rows(const void *ctx, long r0, long r1) {
   }
 }
 
-/* gw[j] += sum_r gy[r,j] * xhat[r,j]; gb[j] += sum_r gy[r,j]; columns split over threads. */
-typedef struct { const norm_ctx *c; int rms; } wgrad_job;
+/* Weight gradients in fixed chunks of WG_ROWS rows: each chunk's partial sums are accumulated
+ * row by row right after the row's gx (the row is still in L1), then added into gw/gb chunk by
+ * chunk in order. Chunks do not depend on the thread count, so neither do the sums. */
+#define WG_ROWS 32
 
-TS_CLONES static void wgrad_task(void *ctx, int tid, int nt) {
-  const wgrad_job *j = ctx;
-  const norm_ctx *c = j->c;
-  long lo, hi;
-  ts_split(c->cols, 16, tid, nt, &lo, &hi);
-  for (long r = 0; r < c->rows; r++) {
-    const float *x = c->x + r * c->cols, *gy = c->gy + r * c->cols;
-    const float mean = j->rms ? 0.0f : c->mean[r], rstd = c->rstd[r];
-    if (c->gw) for (long i = lo; i < hi; i++) c->gw[i] += gy[i] * ((x[i] - mean) * rstd);
-    if (c->gb) for (long i = lo; i < hi; i++) c->gb[i] += gy[i];
+TS_CLONES static void grad_chunks(const void *ctx, long k0, long k1) {
+  const norm_ctx *c = ctx;
+  const long n = c->cols;
+  for (long k = k0; k < k1; k++) {
+    const long r0 = k * WG_ROWS, r1 = r0 + WG_ROWS < c->rows ? r0 + WG_ROWS : c->rows;
+    float *pw = c->pw ? c->pw + k * n : NULL, *pb = c->pb ? c->pb + k * n : NULL;
+    if (pw) for (long i = 0; i < n; i++) pw[i] = 0.0f;
+    if (pb) for (long i = 0; i < n; i++) pb[i] = 0.0f;
+    for (long r = r0; r < r1; r++) {
+      c->rows_fn(ctx, r, r + 1);
+      const float *x = c->x + r * n, *gy = c->gy + r * n;
+      const float mean = c->rms ? 0.0f : c->mean[r], rstd = c->rstd[r];
+      if (pw) for (long i = 0; i < n; i++) pw[i] += gy[i] * ((x[i] - mean) * rstd);
+      if (pb) for (long i = 0; i < n; i++) pb[i] += gy[i];
+    }
   }
 }
 
-static void weight_grads(const norm_ctx *c, int rms) {
-  if (!c->gw && !c->gb) return;
-  wgrad_job j = {c, rms};
-  int nt = (double)c->rows * c->cols >= 65536.0 && c->cols >= 64 ? ts_pool_threads() : 1;
-  ts_pool_run(wgrad_task, &j, nt);
+typedef struct { const norm_ctx *c; long chunks; } wsum_job;
+
+TS_CLONES static void wsum_task(void *ctx, int tid, int nt) {
+  const wsum_job *j = ctx;
+  const norm_ctx *c = j->c;
+  long lo, hi;
+  ts_split(c->cols, 16, tid, nt, &lo, &hi);
+  for (long k = 0; k < j->chunks; k++) {
+    if (c->gw) for (long i = lo; i < hi; i++) c->gw[i] += c->pw[k * c->cols + i];
+    if (c->gb) for (long i = lo; i < hi; i++) c->gb[i] += c->pb[k * c->cols + i];
+  }
+}
+
+/* Runs the row kernel over every row, and the weight gradients when gw or gb is given. */
+static void norm_backward(norm_ctx *c) {
+  if (!c->gw && !c->gb) {
+    ts_rows_run(c->rows, c->cols, c->rows_fn, c);
+    return;
+  }
+  const long chunks = (c->rows + WG_ROWS - 1) / WG_ROWS;
+  float *buf = malloc(sizeof(float) * (size_t)chunks * (size_t)c->cols * ((c->gw ? 1 : 0) + (c->gb ? 1 : 0)));
+  c->pw = c->gw ? buf : NULL;
+  c->pb = c->gb ? buf + (c->gw ? chunks * c->cols : 0) : NULL;
+  ts_rows_run(chunks, c->cols * WG_ROWS, grad_chunks, c);
+  wsum_job j = {c, chunks};
+  ts_pool_run(wsum_task, &j, (double)chunks * c->cols >= 65536.0 && c->cols >= 64 ? ts_pool_threads() : 1);
+  free(buf);
 }
 
 void ts_layer_norm_grad(const float *x, const float *w, const float *mean, const float *rstd, const float *gy,
                         float *gx, float *gw, float *gb, long rows, long cols) {
-  norm_ctx c = {.x = x, .w = w, .gy = gy, .mean = mean, .rstd = rstd, .y = gx, .gw = gw, .gb = gb, .rows = rows, .cols = cols};
-  ts_rows_run(rows, cols, ln_grad_rows, &c);
-  weight_grads(&c, 0);
+  norm_ctx c = {.x = x, .w = w, .gy = gy, .mean = mean, .rstd = rstd, .y = gx, .gw = gw, .gb = gb, .rows = rows,
+               .cols = cols, .rms = 0, .rows_fn = ln_grad_rows};
+  norm_backward(&c);
 }
 
 TS_CLONES static void rms_rows(const void *ctx, long r0, long r1) {
@@ -137,7 +170,7 @@ TS_CLONES static void rms_grad_rows(const void *ctx, long r0, long r1) {
 
 void ts_rms_norm_grad(const float *x, const float *w, const float *rstd, const float *gy, float *gx, float *gw,
                       long rows, long cols) {
-  norm_ctx c = {.x = x, .w = w, .gy = gy, .rstd = rstd, .y = gx, .gw = gw, .rows = rows, .cols = cols};
-  ts_rows_run(rows, cols, rms_grad_rows, &c);
-  weight_grads(&c, 1);
+  norm_ctx c = {.x = x, .w = w, .gy = gy, .rstd = rstd, .y = gx, .gw = gw, .rows = rows, .cols = cols, .rms = 1,
+               .rows_fn = rms_grad_rows};
+  norm_backward(&c);
 }

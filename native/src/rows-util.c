@@ -1,20 +1,22 @@
 #include <math.h>
 #include "rows.h"
 
-typedef struct { long rows; ts_rows_fn fn; const void *ctx; } rows_job;
+typedef struct { long rows; ts_rows_fn fn; const void *ctx; ts_range range; } rows_job;
 
 static void rows_task(void *ctx, int tid, int nt) {
-  const rows_job *j = ctx;
+  rows_job *j = ctx;
+  (void)tid;
+  (void)nt;
   long lo, hi;
-  ts_split(j->rows, 1, tid, nt, &lo, &hi);
-  if (lo < hi) j->fn(j->ctx, lo, hi);
+  while (ts_range_next(&j->range, &lo, &hi)) j->fn(j->ctx, lo, hi);
 }
 
 void ts_rows_run(long rows, long cols, ts_rows_fn fn, const void *ctx) {
   int nt = ts_pool_threads();
   if ((double)rows * (double)cols < 32768.0 || rows < 2) nt = 1;
   if (rows < nt) nt = (int)rows;
-  rows_job j = {rows, fn, ctx};
+  rows_job j = {.rows = rows, .fn = fn, .ctx = ctx};
+  ts_range_init(&j.range, rows, 1, nt);
   ts_pool_run(rows_task, &j, nt);
 }
 
@@ -58,14 +60,27 @@ TS_CLONES float ts_row_sqdev(const float *x, float mean, long n) {
   return tree(acc);
 }
 
+/* NaN propagates (as in the reference); tracked in a separate flag so the loop vectorizes. */
 TS_CLONES float ts_row_max(const float *x, long n) {
   float acc[L];
+  int nan[L] = {0};
   for (int l = 0; l < L; l++) acc[l] = -INFINITY;
   long i = 0;
   for (; i + L <= n; i += L)
-    for (int l = 0; l < L; l++) acc[l] = x[i + l] > acc[l] ? x[i + l] : acc[l];
+    for (int l = 0; l < L; l++) {
+      const float v = x[i + l];
+      acc[l] = v > acc[l] ? v : acc[l];
+      nan[l] |= v != v;
+    }
   float m = -INFINITY;
-  for (int l = 0; l < L; l++) m = acc[l] > m ? acc[l] : m;
-  for (; i < n; i++) m = x[i] > m ? x[i] : m;
-  return m;
+  int any = 0;
+  for (int l = 0; l < L; l++) {
+    m = acc[l] > m ? acc[l] : m;
+    any |= nan[l];
+  }
+  for (; i < n; i++) {
+    m = x[i] > m ? x[i] : m;
+    any |= x[i] != x[i];
+  }
+  return any ? NAN : m;
 }

@@ -1,16 +1,17 @@
 /* Row reductions, softmax / log-softmax and fused cross-entropy, forward and backward. */
 #include <math.h>
 #include "rows.h"
+#include "vmath.h"
 
 enum { R_SUM, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN, R_LSE, R_COUNT };
 
 /* Sum of exp(x - m), 16 lanes. */
-static float row_sum_exp(const float *x, float m, long n) {
+TS_CLONES static float row_sum_exp(const float *x, float m, long n) {
   float acc[16] = {0};
   long i = 0;
   for (; i + 16 <= n; i += 16)
-    for (int l = 0; l < 16; l++) acc[l] += expf(x[i + l] - m);
-  for (; i < n; i++) acc[i % 16] += expf(x[i] - m);
+    for (int l = 0; l < 16; l++) acc[l] += ts_expf(x[i + l] - m);
+  for (; i < n; i++) acc[i % 16] += ts_expf(x[i] - m);
   for (int w = 8; w > 0; w /= 2)
     for (int l = 0; l < w; l++) acc[l] += acc[l + w];
   return acc[0];
@@ -36,7 +37,7 @@ static void reduce_rows(const void *ctx, long r0, long r1) {
       case R_MAX: of[r] = ts_row_max(x, n); break;
       case R_MIN: {
         float m = INFINITY;
-        for (long i = 0; i < n; i++) m = x[i] < m ? x[i] : m;
+        for (long i = 0; i < n; i++) m = x[i] < m || x[i] != x[i] ? x[i] : m;
         of[r] = m;
         break;
       }
@@ -62,7 +63,7 @@ int ts_reduce(int op, const float *x, long rows, long cols, void *out) {
 
 typedef struct { const float *x, *gy; float *y; long cols; int log; } sm_ctx;
 
-static void softmax_rows(const void *ctx, long r0, long r1) {
+TS_CLONES static void softmax_rows(const void *ctx, long r0, long r1) {
   const sm_ctx *c = ctx;
   const long n = c->cols;
   for (long r = r0; r < r1; r++) {
@@ -73,9 +74,15 @@ static void softmax_rows(const void *ctx, long r0, long r1) {
       const float lse = m + logf(row_sum_exp(x, m, n));
       for (long i = 0; i < n; i++) y[i] = x[i] - lse;
     } else {
-      for (long i = 0; i < n; i++) y[i] = expf(x[i] - m);
-      const float inv = 1.0f / ts_row_sum(y, n);
-      for (long i = 0; i < n; i++) y[i] *= inv;
+      float acc[16] = {0};
+      long i = 0;
+      for (; i + 16 <= n; i += 16)
+        for (int l = 0; l < 16; l++) acc[l] += (y[i + l] = ts_expf(x[i + l] - m));
+      for (; i < n; i++) acc[i % 16] += (y[i] = ts_expf(x[i] - m));
+      for (int w = 8; w > 0; w /= 2)
+        for (int l = 0; l < w; l++) acc[l] += acc[l + w];
+      const float inv = 1.0f / acc[0];
+      for (i = 0; i < n; i++) y[i] *= inv;
     }
   }
 }
@@ -86,7 +93,7 @@ void ts_softmax(const float *x, float *y, long rows, long cols, int log) {
 }
 
 /* Here x is the forward output y, and y receives gx. */
-static void softmax_grad_rows(const void *ctx, long r0, long r1) {
+TS_CLONES static void softmax_grad_rows(const void *ctx, long r0, long r1) {
   const sm_ctx *c = ctx;
   const long n = c->cols;
   for (long r = r0; r < r1; r++) {
@@ -94,7 +101,7 @@ static void softmax_grad_rows(const void *ctx, long r0, long r1) {
     float *gx = c->y + r * n;
     if (c->log) {
       const float s = ts_row_sum(gy, n);
-      for (long i = 0; i < n; i++) gx[i] = gy[i] - expf(y[i]) * s;
+      for (long i = 0; i < n; i++) gx[i] = gy[i] - ts_expf(y[i]) * s;
     } else {
       const float d = ts_row_dot(gy, y, n);
       for (long i = 0; i < n; i++) gx[i] = y[i] * (gy[i] - d);
@@ -148,7 +155,7 @@ int ts_cross_entropy(const float *x, const int32_t *t, float *loss, float *lse, 
   return 0;
 }
 
-static void ce_grad_rows(const void *ctx, long r0, long r1) {
+TS_CLONES static void ce_grad_rows(const void *ctx, long r0, long r1) {
   const ce_ctx *c = ctx;
   const long n = c->cols;
   const float s = c->smoothing, off = s / (float)n;
@@ -161,7 +168,7 @@ static void ce_grad_rows(const void *ctx, long r0, long r1) {
       continue;
     }
     const float gl = c->gloss[r], lse = c->lse[r];
-    for (long i = 0; i < n; i++) g[i] = gl * (expf(x[i] - lse) - off);
+    for (long i = 0; i < n; i++) g[i] = gl * (ts_expf(x[i] - lse) - off);
     g[t] -= gl * (1.0f - s);
   }
 }

@@ -29,6 +29,11 @@ void ts_pool_set_threads(int n);
 void ts_pool_run(ts_task fn, void *ctx, int nt);
 /* The half-open share [lo, hi) of n items for thread tid of nt, in units of `unit`. */
 void ts_split(long n, long unit, int tid, int nt, long *lo, long *hi);
+/* Dynamic split: threads claim pieces of [0, n) (multiples of `unit`, about 8 per thread) from a
+ * shared counter, so a thread the OS delays on a shared machine holds up only its piece. */
+typedef struct { _Atomic long next; long n, piece; } ts_range;
+void ts_range_init(ts_range *r, long n, long unit, int nt);
+int ts_range_next(ts_range *r, long *lo, long *hi);
 
 /* ---- gemm ---- */
 typedef struct {
@@ -77,10 +82,12 @@ int ts_index_select(const float *table, long vocab, const int32_t *ids, long nid
 int ts_index_add(const float *g, const int32_t *ids, long nids, float *gtable, long vocab, long cols);
 
 /* ---- optimizer ---- */
-void ts_adamw(float *p, const float *g, float *m, float *v, long n, float lr, float b1, float b2,
-              float eps, float wd, double step);
+void ts_adamw(float *p, const float *g, float *m, float *v, long n, double lr, double b1, double b2,
+              double eps, double wd, double step);
 
-/* ---- bandwidth probe (bench) ---- */
+/* ---- machine probes (bench) ---- */
+/* Runs a register-only FMA loop; returns the flops it did (0 when there is no FMA path). */
+double ts_fma_peak_flops(long iterations);
 /* kind 0: copy a = b; kind 1: triad a = b + s*c. Threaded over the pool. */
 void ts_stream(int kind, float *a, const float *b, const float *c, long n, float s);
 

@@ -66,3 +66,18 @@ export class BatchSampler {
     this.step = state.step;
   }
 }
+
+/**
+ * Consecutive (B, T+1) windows at stride T, so every token after the first is a target exactly
+ * once: for a deterministic validation loss. The last partial batch is dropped.
+ */
+export function* sequentialBatches(file: TokenFile, batchSize: number, seqLen: number, maxBatches = Infinity): Generator<Batch> {
+  check(batchSize > 0 && seqLen > 0, 'sequentialBatches', `batchSize and seqLen must be positive, got ${batchSize} and ${seqLen}`);
+  const windows = Math.floor((file.length - 1) / seqLen);
+  const w = seqLen + 1;
+  for (let b = 0; b < maxBatches && (b + 1) * batchSize <= windows; b++) {
+    const tokens = new Int32Array(batchSize * w); // (B, T+1)
+    for (let r = 0; r < batchSize; r++) file.read((b * batchSize + r) * seqLen, tokens.subarray(r * w, (r + 1) * w));
+    yield { tokens, batchSize, seqLen };
+  }
+}

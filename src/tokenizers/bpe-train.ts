@@ -5,6 +5,11 @@ import { byteOrder, byteToChar, compilePattern, gpt2Pattern, preTokenize } from 
 import { BpeTokenizer, byteVocab, maxTokenId, pairKey, type AddedToken } from './bpe.ts';
 import { PairHeap } from './pair-heap.ts';
 
+/** The end-of-text marker written between documents. */
+export const endOfText = '<|endoftext|>';
+/** ChatML-style turn markers, for chat templates and fine-tuning. */
+export const chatTokens: readonly string[] = ['<|im_start|>', '<|im_end|>'];
+
 export interface TrainBpeOptions {
   /** Final vocabulary size, including the 256 byte tokens and the special tokens. */
   readonly vocabSize: number;
@@ -23,6 +28,8 @@ export interface TrainProgress {
   readonly targetMerges: number;
   /** Frequency of the pair merged last. */
   readonly lastCount: number;
+  /** Distinct pre-tokens counted in the corpus. */
+  readonly uniqueWords: number;
 }
 
 /** Word (pre-token) frequencies of some texts; special tokens are cut out first and never counted. */
@@ -71,6 +78,7 @@ export function trainBpe(texts: Iterable<string>, opts: TrainBpeOptions): BpeTok
   check(new Set(specials).size === specials.length && specials.every((s) => s.length > 0), 'trainBpe', 'specialTokens must be distinct non-empty strings');
   const counts = countWords(texts, opts.pattern, specials);
   const { words, freqs } = wordsToSymbols(counts);
+  opts.onProgress?.({ merges: 0, targetMerges, lastCount: 0, uniqueWords: words.length });
   const learned = learnMerges(words, freqs, targetMerges, opts.minFrequency ?? 2, opts.onProgress, opts.progressEvery ?? 500);
 
   const vocab = byteVocab();
@@ -158,11 +166,11 @@ export function learnMerges(
       if (v <= 0) { counts.delete(k); where.delete(k); } else heap.push(v, k);
     }
     if (onProgress && (merges.length % progressEvery === 0 || merges.length === targetMerges)) {
-      onProgress({ merges: merges.length, targetMerges, lastCount: top.count });
+      onProgress({ merges: merges.length, targetMerges, lastCount: top.count, uniqueWords: words.length });
     }
   }
   if (onProgress && merges.length % progressEvery !== 0 && merges.length !== targetMerges) {
-    onProgress({ merges: merges.length, targetMerges, lastCount: 0 });
+    onProgress({ merges: merges.length, targetMerges, lastCount: 0, uniqueWords: words.length });
   }
   return merges;
 }

@@ -1,6 +1,7 @@
 // A byte-level BPE tokenizer: GPT-2 pre-tokenisation, merges applied by rank, added (special)
 // tokens that are matched before pre-tokenisation and never split.
 import { check, fail } from '../util/errors.ts';
+import { mergeLong } from './merge-long.ts';
 import { byteOrder, byteToChar, bytesToChars, charsToBytes, compilePattern, gpt2Pattern, preTokenize } from './byte-level.ts';
 
 export interface AddedToken {
@@ -18,7 +19,7 @@ export interface BpeOptions {
   readonly addedTokens?: readonly AddedToken[];
   /** Pre-tokenisation regex (compiled with flags `gu`); GPT-2's by default. */
   readonly pattern?: string;
-  /** Prepend a space when the text does not start with whitespace (HF ByteLevel option). */
+  /** Prepend a space to text (each piece between added tokens) not starting with one (HF ByteLevel option). */
   readonly addPrefixSpace?: boolean;
   /** Emit a pre-token as one id when it is in the vocabulary, without merging (HF option). */
   readonly ignoreMerges?: boolean;
@@ -41,6 +42,8 @@ export function pairKey(a: number, b: number): number {
 }
 
 const CACHE_LIMIT = 200_000;
+// Longer pre-tokens use the heap-based merge; short ones are faster with plain passes.
+const LONG_WORD = 64;
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -82,7 +85,8 @@ export class BpeTokenizer {
       check(Number.isInteger(id) && id >= 0 && id <= maxTokenId, where, `vocab id of '${tok}' must be an integer in [0, ${maxTokenId}], got ${id}`);
       this.idToken[id] = tok;
       const bytes = charsToBytes(tok);
-      if (bytes) this.idBytes[id] = bytes;
+      // A token outside the byte alphabet (possible in files made elsewhere) decodes as its UTF-8.
+      this.idBytes[id] = bytes ?? this.encoder.encode(tok);
       maxId = Math.max(maxId, id);
     }
     for (let b = 0; b < 256; b++) {
@@ -121,7 +125,6 @@ export class BpeTokenizer {
   /** Token ids of `text`; added tokens in the text become their ids unless allowSpecial is false. */
   encode(text: string, opts: EncodeOptions = {}): number[] {
     const out: number[] = [];
-    if (this.addPrefixSpace && text.length > 0 && !/^\s/u.test(text)) text = ' ' + text;
     if (!this.specialRe || opts.allowSpecial === false) {
       this.encodeOrdinaryInto(text, out);
       return out;
@@ -137,6 +140,8 @@ export class BpeTokenizer {
   }
 
   private encodeOrdinaryInto(text: string, out: number[]): void {
+    // Like Hugging Face's ByteLevel, the space goes before each piece between added tokens.
+    if (this.addPrefixSpace && text.length > 0 && !text.startsWith(' ')) text = ' ' + text;
     for (const word of preTokenize(text, this.re)) {
       let ids = this.cache.get(word);
       if (ids === undefined) {
@@ -157,6 +162,9 @@ export class BpeTokenizer {
     }
     const syms: number[] = new Array<number>(bytes.length);
     for (let i = 0; i < bytes.length; i++) syms[i] = this.byteIds[bytes[i]!]!;
+    if (syms.length > LONG_WORD) {
+      return mergeLong(syms, (a, b) => this.mergeRank.get(pairKey(a, b)), (a, b) => this.mergeId.get(pairKey(a, b))!);
+    }
     let n = syms.length;
     while (n > 1) {
       let best = Infinity;
@@ -201,6 +209,23 @@ export class BpeTokenizer {
   /** Text of some ids; invalid UTF-8 (a split multi-byte char) decodes to U+FFFD. */
   decode(ids: ArrayLike<number>, opts: DecodeOptions = {}): string {
     return new TextDecoder('utf-8').decode(this.decodeBytes(ids, opts));
+  }
+
+  /**
+   * A copy with more added tokens (e.g. chat markers for fine-tuning) given the next free ids;
+   * contents already present keep their ids.
+   */
+  withAddedTokens(contents: readonly string[], special = true): BpeTokenizer {
+    const added = [...this.addedTokens];
+    let next = this.vocabSize;
+    for (const content of contents) {
+      if (this.addedByContent.has(content) || added.some((t) => t.content === content)) continue;
+      added.push({ id: next++, content, special });
+    }
+    return new BpeTokenizer({
+      vocab: this.vocab, merges: this.merges, addedTokens: added, pattern: this.pattern,
+      addPrefixSpace: this.addPrefixSpace, ignoreMerges: this.ignoreMerges,
+    });
   }
 
   tokenToId(token: string): number | undefined {

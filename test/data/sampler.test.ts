@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchSampler, TokenFile, counterUniform, writeTokenFile } from '../../src/data/index.ts';
+import { BatchSampler, TokenFile, counterUniform, sequentialBatches, writeTokenFile } from '../../src/data/index.ts';
 
 function withFile(fn: (f: TokenFile, flat: number[]) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'tess-sampler-'));
@@ -61,5 +61,24 @@ test('sampler: starts cover the whole range roughly uniformly (chi-square over 1
   withFile((f) => {
     assert.throws(() => new BatchSampler(f, 1, f.length), /BatchSampler: .* need at least seqLen \+ 1/);
     assert.throws(() => new BatchSampler(f, 0, 4), /batchSize must be a positive integer, got 0/);
+  });
+});
+
+test('sampler: sequential batches tile the file at stride T, each target once', () => {
+  withFile((f, flat) => {
+    const B = 3, T = 10;
+    const batches = [...sequentialBatches(f, B, T)];
+    assert.equal(batches.length, Math.floor(Math.floor((flat.length - 1) / T) / B));
+    const targets: number[] = [];
+    batches.forEach((b, i) => {
+      for (let r = 0; r < B; r++) {
+        const start = (i * B + r) * T;
+        const row = Array.from(b.tokens.subarray(r * (T + 1), (r + 1) * (T + 1)));
+        assert.deepEqual(row, flat.slice(start, start + T + 1));
+        targets.push(...row.slice(1));
+      }
+    });
+    assert.deepEqual(targets, flat.slice(1, 1 + targets.length));
+    assert.equal([...sequentialBatches(f, B, T, 2)].length, 2);
   });
 });

@@ -27,6 +27,10 @@ test('cli plan: --json gives the plan; the table names every memory term', async
   assert.equal(plan.strategy.sharding, 'NNG');
   assert.equal(plan.strategy.schedule, 'interleaved');
   assert.ok(plan.fits && plan.memory.total < 141e9);
+  // Half the peak at the same efficiency: the compute share of the step doubles, so the step grows.
+  const slow = JSON.parse((await capture(t, [...args, '--json', '--peak-tflops', '494.5'])).out) as { time: { step: number } };
+  assert.ok(slow.time.step > (JSON.parse(json.out) as { time: { step: number } }).time.step * 1.5);
+  assert.match((await capture(t, [...args, '--efficiency', '2'])).err, /--efficiency must be a fraction of peak in \(0, 1\], got 2/);
   const table = await capture(t, args);
   for (const word of ['parameters', 'gradients', 'optimizer states', 'activations', 'buffers', 'H200-SXM-141GB', 'bubble', 'TFLOP/s per device']) assert.ok(table.out.includes(word), word);
 });
@@ -46,6 +50,17 @@ test('cli plan: reads a Hugging Face config.json, refuses bad plans naming the c
   const search = await capture(t, ['plan', '--model', cfg, '--global-batch', '64', '--search', '--top', '3']);
   assert.equal(search.code, 0);
   assert.match(search.out, /Fastest plans that fit:\n {3}1\. /);
+  const paro = await capture(t, ['plan', '--model', cfg, '--global-batch', '64', '--nodes', '2', '--search', '--search-shardings', 'NIG,IIG', '--json']);
+  const ranked = (JSON.parse(paro.out) as { ranked: { strategy: { sharding: string } }[] }).ranked;
+  assert.ok(ranked.length > 0 && ranked.every((p) => ['NIG', 'IIG'].includes(p.strategy.sharding)));
+  const badSharding = await capture(t, ['plan', '--model', cfg, '--search', '--search-shardings', 'NIX']);
+  assert.match(badSharding.err, /tessera plan: sharding must be three letters/);
+});
+
+test('cli plan: --deepspeed-estimate prints DeepSpeed\'s stage-3 numbers for t5-3b', async (t) => {
+  const r = await capture(t, ['plan', '--deepspeed-estimate', '3', '--params', '2851e6', '--largest-layer', '32e6', '--devices-per-node', '8', '--offload-optimizer']);
+  assert.equal(r.code, 0);
+  assert.equal(r.out, 'DeepSpeed ZeRO-3 estimate, 1 × 8 GPUs: per GPU 0.78 GiB, per CPU 63.72 GiB');
 });
 
 test('cli reproduce: --list names the planner; an unknown name is refused with the known ones', async (t) => {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gptShape, megatronEq2, megatronEq3, modelPreset, readModelConfig, stepFlops, totalParams } from '../../src/distributed/planner/index.ts';
+import { createModel } from '../../src/models/index.ts';
+import { shapeFromTessera, gptShape, megatronEq2, megatronEq3, modelPreset, readModelConfig, stepFlops, totalParams } from '../../src/distributed/planner/index.ts';
 
 test('model: GPT-2 and LLaMA-7B parameter counts equal the published checkpoints', () => {
   assert.equal(totalParams(modelPreset('gpt2')), 124_439_808);
@@ -37,4 +38,19 @@ test('model: reads Hugging Face config.json for gpt2 and llama, and rejects othe
   const missing = join(dir, 'm.json');
   writeFileSync(missing, JSON.stringify({ model_type: 'gpt2', n_layer: 12 }));
   assert.throws(() => readModelConfig(missing), /config field 'n_positions' must be a positive integer/);
+});
+
+test('model: a Tessera model config gives the parameter count of the model the registry builds', () => {
+  const gpt = { modelType: 'gpt', vocabSize: 97, dim: 32, nLayers: 2, nHeads: 4, maxSeqLen: 16 };
+  const llama = { modelType: 'llama', vocabSize: 97, dim: 32, nLayers: 2, nHeads: 4, nKvHeads: 2, hidden: 88, maxSeqLen: 16 };
+  for (const cfg of [gpt, llama, { ...llama, tieEmbeddings: true }]) {
+    // The learned position table has maxSeqLen rows whatever sequence length is planned, so count at maxSeqLen.
+    assert.equal(totalParams(shapeFromTessera(cfg, 'tiny')), createModel(cfg).numParameters(), cfg.modelType);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'planner-'));
+  const path = join(dir, 'tessera.json');
+  writeFileSync(path, JSON.stringify(llama));
+  assert.equal(readModelConfig(path).kvHeads, 2);
+  writeFileSync(path, JSON.stringify({ ...llama, nHeads: 5 }));
+  assert.throws(() => readModelConfig(path), /dim 32 must be divisible by nHeads 5/);
 });

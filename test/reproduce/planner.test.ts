@@ -7,6 +7,7 @@ import { devices, gptShape, totalParams } from '../../src/distributed/planner/in
 import { loadPaperData } from '../../src/reproduce/data.ts';
 import { fitEfficiency, predictTable1, TFLOPS_TOLERANCE } from '../../src/reproduce/planner/megatron.ts';
 import { plannerReproduction } from '../../src/reproduce/planner/index.ts';
+import { fitH200Efficiency } from '../../src/reproduce/planner/h200.ts';
 import { maxModelSize, zeroDisplay, zeroStateBytes } from '../../src/reproduce/planner/zero.ts';
 import { runReproduction } from '../../src/reproduce/run.ts';
 
@@ -38,13 +39,14 @@ test('reproduce planner: Megatron Table 1 parameters within 0.05B and TFLOP/s wi
 
 test('reproduce planner: the fitted A100 efficiency is the preset, and every claim of the report passes', async () => {
   assert.equal(fitEfficiency(), devices.a100!.efficiency);
+  assert.equal(fitH200Efficiency(), devices.h200!.efficiency);
   const out = mkdtempSync(join(tmpdir(), 'reports-'));
   const { report, passed } = await runReproduction(plannerReproduction, { quick: true, log: () => {}, outRoot: out });
   const failed = report.claims.filter((c) => !c.pass).map((c) => `${c.id}: ${c.measured} vs ${c.paper}`);
   assert.deepEqual(failed, []);
   assert.ok(passed);
   const ids = report.claims.map((c) => c.id);
-  for (const id of ['zero-table1', 'zero-table2', 'megatron-t1-params', 'megatron-t2-days', 'megatron-days-gpt3-175b', 'schedule-p4-m16-v4', 'paro-best-beats-zero3']) assert.ok(ids.includes(id), id);
+  for (const id of ['zero-table1', 'zero-table2', 'megatron-t1-params', 'megatron-t2-days', 'megatron-days-gpt3-175b', 'schedule-p4-m16-v4', 'paro-best-beats-zero3', 'h200-step-12x4096-s4096']) assert.ok(ids.includes(id), id);
   const md = readFileSync(join(out, 'planner', 'report.md'), 'utf8');
   assert.match(md, new RegExp(`## Claims: ${report.claims.length} of ${report.claims.length} pass\\n`));
   assert.match(md, new RegExp(`the A100, .* ${devices.a100!.efficiency} from the device preset, which is fitted on Table 1 rows 7.5, 76.1, 529.6B`));

@@ -37,3 +37,29 @@ test('gpt2 parity: <|endoftext|> is one special id, like tiktoken with specials 
   assert.ok(!plain.includes(50256));
   assert.equal(tok.decode(ids, { skipSpecial: true }), 'first doc.second  third');
 });
+
+test('gpt2 parity: long pre-tokens (heap-based merging) match gpt-3-encoder', () => {
+  const tok = gpt2();
+  let s = 3;
+  const rand = (n: number): number => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s % n; };
+  const alphabets = ['abcdefghijklmnopqrstuvwxyz', '0123456789', '!?.,;:-_=+*#', 'ABCDEFGHIJKLMNOPQRSTUVWXYZéüß', '日本語中文字'];
+  for (const len of [65, 100, 300, 1500]) {
+    for (const abc of alphabets) {
+      const w = ' ' + Array.from({ length: len }, () => abc[rand(abc.length)]).join('');
+      assert.deepEqual(tok.encode(w), gpt3Encoder.encode(w), `${len} chars of ${abc}`);
+    }
+  }
+  const spaces = ' '.repeat(5000) + 'x' + '\n'.repeat(3000);
+  assert.deepEqual(tok.encode(spaces), tiktoken.encode(spaces));
+});
+
+test('gpt2: chat markers added after the vocabulary are single ids; ordinary text is unchanged', () => {
+  const tok = gpt2().withAddedTokens(['<|im_start|>', '<|im_end|>', '<|endoftext|>']);
+  assert.equal(tok.vocabSize, 50259);
+  assert.equal(tok.specialId('<|endoftext|>'), 50256);
+  const text = '<|im_start|>user\nWhat is 2+2?<|im_end|>\n';
+  const ids = tok.encode(text);
+  assert.deepEqual(ids, [50257, ...tiktoken.encode('user\nWhat is 2+2?'), 50258, ...tiktoken.encode('\n')]);
+  assert.equal(tok.decode(ids), text);
+  assert.equal(tok.decode(ids, { skipSpecial: true }), 'user\nWhat is 2+2?\n');
+});

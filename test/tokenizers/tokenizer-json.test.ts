@@ -70,6 +70,25 @@ test('tokenizer.json: GPT-2 as written by Hugging Face tokenizers loads and matc
   }
 });
 
+test('tokenizer.json: add_prefix_space from a Hugging Face file encodes like Hugging Face', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tess-tok-'));
+  try {
+    const model = await BPE.fromFile(join(gpt2Dir, 'encoder.json'), join(gpt2Dir, 'vocab.bpe'));
+    const hf = new Tokenizer(model);
+    hf.setPreTokenizer(byteLevelPreTokenizer(true, true));
+    hf.addSpecialTokens(['<|endoftext|>', '<|im_start|>']);
+    const path = join(dir, 'prefix.json');
+    hf.save(path);
+    const tok = loadTokenizer(path);
+    assert.equal(tok.addPrefixSpace, true);
+    for (const text of ['Hello world', ' already spaced', '<|im_start|>user\nHi<|endoftext|>next doc', '\nnewline first', '']) {
+      assert.deepEqual(tok.encode(text), (await hf.encode(text)).getIds(), JSON.stringify(text));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('tokenizer.json: unsupported or broken files fail with the field and the expected form', () => {
   assert.throws(() => fromTokenizerJson({ model: { type: 'WordPiece', vocab: {} } }), /fromTokenizerJson: model.type must be 'BPE', got 'WordPiece'/);
   assert.throws(() => fromTokenizerJson({ model: { type: 'BPE', vocab: {}, merges: [] }, pre_tokenizer: { type: 'ByteLevel' } }),

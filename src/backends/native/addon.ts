@@ -1,6 +1,6 @@
 // Loads the compiled kernels (build/Release/tessera_native.node). When they are missing or fail to
 // load, `loadNativeAddon()` returns null and `nativeUnavailableReason()` says why; the warning
-// is printed once. TESSERA_NATIVE=0 turns the native backend off on purpose.
+// is printed once. TESSERA_NATIVE=0 turns the native backend off on purpose (no warning).
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -45,23 +45,38 @@ export interface NativeAddon extends NativeAttentionAddon {
   gemmLadder(version: number, a: F32, b: F32, c: F32, m: number, n: number, k: number): boolean;
   /** Bandwidth probe: kind 0 copies b into a, kind 1 is the triad a = b + s·c. */
   stream(kind: number, a: F32, b: F32, c: F32, n: number, s: number): void;
+  /** Runs a register-only FMA loop of `iterations` steps on one thread; returns the flops done. */
+  fmaPeak(iterations: number): number;
 }
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
-const addonPath = join(root, 'build', 'Release', 'tessera_native.node');
-const statusPath = join(root, 'build', 'native-status.json');
+/** Where the build puts the addon and its status; TESSERA_NATIVE_DIR points elsewhere. */
+const buildDir = process.env.TESSERA_NATIVE_DIR ?? join(root, 'build');
 
 let loaded: NativeAddon | null | undefined;
 let reason = '';
 let warned = false;
 
-function buildFailure(): string | null {
+function buildFailure(statusPath: string): string | null {
   if (!existsSync(statusPath)) return null;
   try {
     const s = JSON.parse(readFileSync(statusPath, 'utf8')) as { ok?: boolean; reason?: string };
     return s.ok === false ? s.reason ?? 'native build failed' : null;
   } catch {
     return null;
+  }
+}
+
+/** Loads the addon from a build folder: the addon, or null and why not. */
+export function probeNativeAddon(dir: string): { addon: NativeAddon | null; reason: string } {
+  const addonPath = join(dir, 'Release', 'tessera_native.node');
+  if (!existsSync(addonPath)) {
+    return { addon: null, reason: buildFailure(join(dir, 'native-status.json')) ?? `no compiled addon at ${addonPath} (run npm install)` };
+  }
+  try {
+    return { addon: createRequire(import.meta.url)(addonPath) as NativeAddon, reason: '' };
+  } catch (e) {
+    return { addon: null, reason: `loading ${addonPath} failed: ${(e as Error).message.split('\n')[0]}` };
   }
 }
 
@@ -73,17 +88,9 @@ export function loadNativeAddon(): NativeAddon | null {
     loaded = null;
     return loaded;
   }
-  if (!existsSync(addonPath)) {
-    reason = buildFailure() ?? `no compiled addon at ${addonPath} (run npm install)`;
-    loaded = null;
-    return loaded;
-  }
-  try {
-    loaded = createRequire(import.meta.url)(addonPath) as NativeAddon;
-  } catch (e) {
-    reason = `loading ${addonPath} failed: ${(e as Error).message}`;
-    loaded = null;
-  }
+  const probe = probeNativeAddon(buildDir);
+  loaded = probe.addon;
+  reason = probe.reason;
   return loaded;
 }
 

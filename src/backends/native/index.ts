@@ -3,7 +3,7 @@ import type { Backend, Kernels } from '../../spec/backend.ts';
 import { loadNativeAddon, nativeUnavailableReason, warnNativeUnavailable } from './addon.ts';
 import { nativeKernels } from './kernels.ts';
 
-export { loadNativeAddon, nativeUnavailableReason, warnNativeUnavailable } from './addon.ts';
+export { loadNativeAddon, nativeUnavailableReason, probeNativeAddon, warnNativeUnavailable } from './addon.ts';
 export type { NativeAddon } from './addon.ts';
 export { nativeKernels } from './kernels.ts';
 

@@ -1,7 +1,18 @@
 // Every CLI command, in the order `tessera --help` lists them. Each lives in its own file.
+// One import and one list entry per line, so branches adding commands merge cleanly.
 import type { Command } from '../command.ts';
+import { agentsChatCommand } from './agents-chat.ts';
+import { agentsRunCommand } from './agents-run.ts';
 import { planCommand } from './plan.ts';
 import { reproduceCommand } from './reproduce.ts';
+import { tokenizerTrainCommand } from './tokenizer-train.ts';
 import { versionCommand } from './version.ts';
 
-export const commands: Command[] = [planCommand, reproduceCommand, versionCommand];
+export const commands: Command[] = [
+  tokenizerTrainCommand,
+  planCommand,
+  reproduceCommand,
+  agentsChatCommand,
+  agentsRunCommand,
+  versionCommand,
+];

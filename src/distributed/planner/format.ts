@@ -35,9 +35,13 @@ export function formatPlan(p: PlanResult): string {
     ]),
     'Communication per device per step',
     rows([['tensor parallel', link(c.tensorParallel)], ['pipeline p2p', link(c.pipeline)], ['data parallel', link(c.dataParallel)], ['total', `${gb(p.comm.intraNode)} intra-node, ${gb(p.comm.interNode)} inter-node`]]),
+    ...(p.dataParallelCollectives.length === 0 ? [] : [
+      'Data-parallel collectives per step',
+      rows(p.dataParallelCollectives.map((c): [string, string] => [`${c.what} (${c.op}, ${c.scope}, ${c.phase === 'micro' ? `×${c.timesPerStep}` : 'at the boundary'})`, link({ intraNode: c.intraNode, interNode: c.interNode, seconds: c.seconds })])),
+    ]),
     'Time',
     rows([
-      ['step', sec(p.time.step)], ['pipeline (simulated)', sec(p.time.pipeline)], ['data-parallel sync', sec(p.time.dataParallel)], ['host transfers (offload)', sec(p.time.hostTransfer)],
+      ['step', sec(p.time.step)], ['pipeline (simulated)', sec(p.time.pipeline)], ['data-parallel sync', sec(p.time.dataParallel)], ['optimizer step', sec(p.time.optimizer)], ['host transfers (offload)', sec(p.time.hostTransfer)],
       ['bubble', `${(p.time.bubble * 100).toFixed(2)} %`], ['per microbatch per stage', sec(p.time.computePerMicrobatch)],
       ['achieved', `${(p.achievedFlopsPerDevice / 1e12).toFixed(1)} TFLOP/s per device, ${Math.round(p.tokensPerSecond)} tokens/s`],
     ]),

@@ -1,6 +1,7 @@
-// Reads a model shape from a Hugging Face config.json (gpt2 and llama model types) or from a
-// Tessera planner model file (the ModelShape fields as JSON).
+// Reads a model shape from a Hugging Face config.json (gpt2 and llama model types), a Tessera
+// model config (models/ DecoderConfig, resolved by the model registry), or a planner ModelShape.
 import { readFileSync } from 'node:fs';
+import { resolveConfig, type DecoderConfig } from '../../models/index.ts';
 import { check, fail } from '../../util/errors.ts';
 import { gptShape, validateShape } from './model.ts';
 import type { ModelShape } from './types.ts';
@@ -45,12 +46,25 @@ export function shapeFromConfig(cfg: Json, name: string, seqLen?: number): Model
     validateShape(shape, where);
     return shape;
   }
+  if (typeof cfg.modelType === 'string') return shapeFromTessera(cfg as unknown as DecoderConfig, name, seqLen);
   if (type === undefined && typeof cfg.layers === 'number') {
     const shape = cfg as unknown as ModelShape;
     validateShape(shape, where);
     return { ...shape, seqLen: seqLen ?? shape.seqLen };
   }
-  return fail(where, `model_type must be 'gpt2' or 'llama' (or a Tessera planner model with 'layers', 'hidden', ...), got ${JSON.stringify(type)}`);
+  return fail(where, `model_type must be 'gpt2' or 'llama' (or a Tessera config with 'modelType', or a planner model with 'layers', 'hidden', ...), got ${JSON.stringify(type)}`);
+}
+
+/** The shape of a Tessera model config, with the defaults and architecture its model type fills in. */
+export function shapeFromTessera(config: DecoderConfig, name: string, seqLen?: number): ModelShape {
+  const c = resolveConfig(config);
+  const shape: ModelShape = {
+    name, layers: c.nLayers, hidden: c.dim, heads: c.nHeads, kvHeads: c.nKvHeads, ffn: c.hidden, vocab: c.vocabSize,
+    seqLen: seqLen ?? c.maxSeqLen, gatedMlp: c.arch.mlp === 'swiglu', tiedEmbeddings: c.tieEmbeddings,
+    learnedPositions: c.arch.positions === 'learned', norm: c.arch.norm === 'layerNorm' ? 'layernorm' : 'rmsnorm', bias: c.arch.bias,
+  };
+  validateShape(shape, 'planner config');
+  return shape;
 }
 
 export function readModelConfig(path: string, seqLen?: number): ModelShape {

@@ -10,5 +10,6 @@ export { evaluatePlan, planTraining, estimateMemory, planLayout, type PlanInput 
 export { searchPlans, type SearchSpace, type SearchResult } from './search.ts';
 export { devices, nodes, devicePreset, clusterPreset, defaultStrategy } from './presets.ts';
 export { modelPresets, modelPreset } from './models.ts';
-export { readModelConfig, shapeFromConfig } from './hf-config.ts';
+export { readModelConfig, shapeFromConfig, shapeFromTessera } from './hf-config.ts';
 export { formatPlan, formatSearch, strategyLabel } from './format.ts';
+export { deepspeedEstimate, type DeepSpeedEstimateInput } from './deepspeed-estimate.ts';

@@ -44,6 +44,7 @@ export interface ActivationInput {
   readonly tp: number;
   readonly recompute: Recompute;
   readonly sequenceParallel: boolean;
+  readonly flashAttention: boolean;
   readonly precision: Precision;
 }
 
@@ -51,7 +52,7 @@ export interface ActivationInput {
  * Bytes of activations one transformer block keeps for one microbatch until its backward:
  * s·b·h·(10 + 24/t + 5as/(ht)) in 16-bit for ffn = 4h (24 generalises to 8 + 4·ffn/h); sequence
  * parallelism also splits the 10; selective recomputation drops the 5as/h attention term; full
- * recomputation keeps only the block's input.
+ * recomputation keeps only the block's input; flash attention never stores the scores either.
  */
 export function activationBytesPerLayer(i: ActivationInput, mode: Recompute = i.recompute): number {
   const { model: m, micro: b, tp: t } = i;
@@ -60,7 +61,7 @@ export function activationBytesPerLayer(i: ActivationInput, mode: Recompute = i.
   const unsplit = i.sequenceParallel ? 10 / t : 10;
   if (mode === 'full') return scale * 2 * sbh / (i.sequenceParallel ? t : 1);
   const split = (8 + 4 * m.ffn / m.hidden) / t;
-  const attention = mode === 'none' ? 5 * m.heads * m.seqLen / (m.hidden * t) : 0;
+  const attention = mode === 'none' && !i.flashAttention ? 5 * m.heads * m.seqLen / (m.hidden * t) : 0;
   return scale * sbh * (unsplit + split + attention);
 }
 

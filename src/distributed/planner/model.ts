@@ -52,9 +52,14 @@ export function megatronEq2(l: number, h: number, V: number, s: number): number 
   return 12 * l * h * h * (1 + 13 / (12 * h) + (V + s) / (12 * l * h));
 }
 
+/** QKᵀ and the attention-weighted values of one block for one sample: 4·s²·h. */
+export function attentionCoreFlops(m: ModelShape): number {
+  return 4 * m.seqLen * m.seqLen * m.hidden;
+}
+
 /** Forward FLOPs of one block for one sample: GEMMs (2 per weight per token) plus attention scores and values. */
 export function layerForwardFlops(m: ModelShape): number {
-  return 2 * m.seqLen * layerMatrixParams(m) + 4 * m.seqLen * m.seqLen * m.hidden;
+  return 2 * m.seqLen * layerMatrixParams(m) + attentionCoreFlops(m);
 }
 
 export function logitForwardFlops(m: ModelShape): number {
@@ -66,7 +71,7 @@ export function logitForwardFlops(m: ModelShape): number {
  * recomputation adds a forward of every block, selective only the attention core (Eq. 3 with `full`).
  */
 export function stepFlops(m: ModelShape, samples: number, recompute: 'none' | 'selective' | 'full'): number {
-  const core = 4 * m.seqLen * m.seqLen * m.hidden;
+  const core = attentionCoreFlops(m);
   const extra = recompute === 'full' ? layerForwardFlops(m) : recompute === 'selective' ? core : 0;
   return samples * (m.layers * (3 * layerForwardFlops(m) + extra) + 3 * logitForwardFlops(m));
 }

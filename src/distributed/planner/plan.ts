@@ -3,11 +3,11 @@
 import { check, fail } from '../../util/errors.ts';
 import { addCost, collectiveCost, p2pCost, zeroCost, type CollectiveCost, type Layout } from './collectives.ts';
 import { activationBytesPerLayer, modelStateBytes, stageActivationBytes, type ActivationInput } from './memory.ts';
-import { embeddingParams, layerForwardFlops, layerParams, logitForwardFlops, stepFlops, totalParams, validateShape } from './model.ts';
+import { attentionCoreFlops, embeddingParams, layerForwardFlops, layerParams, logitForwardFlops, stepFlops, totalParams, validateShape } from './model.ts';
 import { peakInFlight, scheduleOps, validateSchedule } from './schedule.ts';
-import { bytesPerElement, parseSharding, stepCollectives, type DpGroups, type Scope } from './sharding.ts';
+import { bytesPerElement, optimizerTraffic, parseSharding, stepCollectives, type DpGroups, type Scope } from './sharding.ts';
 import { simulateSchedule } from './simulate.ts';
-import type { BatchSpec, ClusterSpec, MemoryBreakdown, ModelShape, PlanResult, Strategy } from './types.ts';
+import type { BatchSpec, ClusterSpec, CollectiveTerm, MemoryBreakdown, ModelShape, PlanResult, Strategy } from './types.ts';
 
 export interface PlanInput {
   readonly model: ModelShape;
@@ -39,6 +39,8 @@ export function planLayout(input: PlanInput): { devices: number; dp: number; mic
     `global batch ${batch.global} must be a multiple of micro batch ${batch.micro} × data-parallel size ${dp}`);
   const microbatches = batch.global / (batch.micro * dp);
   validateSchedule({ schedule: s.schedule, stages: s.pp, microbatches, virtualStages: s.virtualStages }, where);
+  const fraction = input.trainableFraction ?? 1;
+  check(fraction > 0 && fraction <= 1, where, `trainable fraction Ψ′/Ψ must be in (0, 1], got ${fraction}`);
   check(!s.offloadParams || parseSharding(s.sharding).params === 'G', where, `parameter offload needs globally partitioned parameters (sharding G??, ZeRO stage 3), got '${s.sharding}'`);
   // Ranks are placed tp fastest, then dp, then pp: a node holds devicesPerNode/tp ranks of each dp group.
   const perNode = Math.max(1, Math.floor(cluster.devicesPerNode / s.tp));
@@ -82,7 +84,7 @@ export function estimateMemory(input: PlanInput): { memory: MemoryBreakdown; fit
 
 function activationInput(input: PlanInput): ActivationInput {
   const s = input.strategy;
-  return { model: input.model, micro: input.batch.micro, tp: s.tp, recompute: s.recompute, sequenceParallel: s.sequenceParallel, precision: s.precision };
+  return { model: input.model, micro: input.batch.micro, tp: s.tp, recompute: s.recompute, sequenceParallel: s.sequenceParallel, flashAttention: s.flashAttention, precision: s.precision };
 }
 
 /** Evaluates a plan without enforcing the memory limit (see `planTraining`). */
@@ -103,8 +105,10 @@ export function evaluatePlan(input: PlanInput): PlanResult {
   // Compute per microbatch per stage, split into forward and backward (recomputation runs in backward).
   const device = cluster.device;
   const rate = (s.precision === 'mixed' ? device.peakFlops16 : device.peakFlops32) * device.efficiency;
-  const fwdFlops = batch.micro * (model.layers * layerForwardFlops(model) + logitForwardFlops(model));
-  const allFlops = stepFlops(model, batch.micro, s.recompute);
+  // Causal flash attention skips the masked half of the scores; FLOP/s are still reported on the full count.
+  const skipped = s.flashAttention ? 0.5 * attentionCoreFlops(model) : 0;
+  const fwdFlops = batch.micro * (model.layers * (layerForwardFlops(model) - skipped) + logitForwardFlops(model));
+  const allFlops = stepFlops(model, batch.micro, s.recompute) - batch.micro * model.layers * skipped * (s.recompute === 'full' ? 4 : s.recompute === 'selective' ? 4 : 3);
   const tpLayout: Layout = { k: Math.min(t, cluster.devicesPerNode), g: Math.ceil(t / cluster.devicesPerNode) };
   const tpAr = t > 1 ? collectiveCost('AR', batch.micro * model.seqLen * model.hidden * actBytes, tpLayout, cluster) : zeroCost();
   const tpFwd = addCost(zeroCost(), tpAr, 2 * layersPerStage);
@@ -115,9 +119,12 @@ export function evaluatePlan(input: PlanInput): PlanResult {
   let dpFwd = zeroCost();
   let dpBwd = zeroCost();
   let dpBoundary = zeroCost();
+  const terms: CollectiveTerm[] = [];
   for (const c of colls) {
     if (dp === 1) break;
     const cost = collectiveCost(c.op, c.bytes, scopeLayout(c.scope, dpGroups), cluster);
+    const times = c.phase === 'micro' ? mb : 1;
+    terms.push({ what: c.what, phase: c.phase, op: c.op, scope: c.scope, timesPerStep: times, intraNode: times * cost.intraBytes, interNode: times * cost.interBytes, seconds: times * cost.seconds });
     if (c.phase === 'boundary') dpBoundary = addCost(dpBoundary, cost);
     else if (c.pass === 'forward') dpFwd = addCost(dpFwd, cost);
     else dpBwd = addCost(dpBwd, cost);
@@ -132,13 +139,14 @@ export function evaluatePlan(input: PlanInput): PlanResult {
   const paramFetch = s.offloadParams ? bytes.param * ownedParams / device.hostBandwidth : 0;
   const owned = psiRank * fraction / (sharding.optimizer === 'G' ? dp : sharding.optimizer === 'I' ? dpGroups.m : 1);
   const hostSync = s.offloadOptimizer ? (bytes.grad + bytes.param) * owned / device.hostBandwidth : 0;
+  const optimizerStep = s.offloadOptimizer ? 0 : owned * optimizerTraffic(s.precision) / device.memoryBandwidth;
   const forward = fwdFlops / (p * t * rate) + elementwise + tpFwd.seconds + dpFwd.seconds + paramFetch;
   const backward = (allFlops - fwdFlops) / (p * t * rate) + (s.recompute === 'full' ? 3 : 2) * elementwise + tpBwd.seconds + dpBwd.seconds + paramFetch;
   const stageCross = p > 1 && t * dp >= cluster.devicesPerNode;
   const hopBytes = batch.micro * model.seqLen * model.hidden * actBytes / (s.scatterGather ? t : 1);
   const hop = p > 1 ? p2pCost(hopBytes, stageCross, cluster) : zeroCost();
   const sim = simulateSchedule(spec, { forward, backward, p2p: hop.seconds }, false);
-  const step = sim.makespan + dpBoundary.seconds + hostSync;
+  const step = sim.makespan + dpBoundary.seconds + hostSync + optimizerStep;
 
   const tpStep = addCost(zeroCost(), addCost(tpFwd, tpBwd), mb);
   const ppStep = addCost(zeroCost(), hop, 2 * mb * s.virtualStages);
@@ -151,12 +159,13 @@ export function evaluatePlan(input: PlanInput): PlanResult {
     flopsPerStep,
     memory,
     fits,
+    dataParallelCollectives: terms,
     comm: {
       intraNode: tpStep.intraBytes + ppStep.intraBytes + dpStep.intraBytes,
       interNode: tpStep.interBytes + ppStep.interBytes + dpStep.interBytes,
       byKind: { tensorParallel: kind(tpStep), pipeline: kind(ppStep), dataParallel: kind(dpStep) },
     },
-    time: { step, pipeline: sim.makespan, dataParallel: dpBoundary.seconds, hostTransfer: hostSync, bubble: sim.bubble, computePerMicrobatch: forward + backward },
+    time: { step, pipeline: sim.makespan, dataParallel: dpBoundary.seconds, hostTransfer: hostSync, optimizer: optimizerStep, bubble: sim.bubble, computePerMicrobatch: forward + backward },
     achievedFlopsPerDevice: flopsPerStep / (devices * step),
     tokensPerSecond: batch.global * model.seqLen / step,
   };

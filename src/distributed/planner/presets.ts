@@ -5,11 +5,13 @@ import type { ClusterSpec, DeviceSpec, Strategy } from './types.ts';
 
 export const devices: Readonly<Record<string, DeviceSpec>> = {
   // Fitted on three rows of Megatron-LM's Table 1 by `tessera reproduce planner`.
-  a100: { name: 'A100-SXM4-80GB', memoryBytes: 80e9, peakFlops16: 312e12, peakFlops32: 19.5e12, memoryBandwidth: 2.039e12, hostBandwidth: 25e9, efficiency: 0.582 },
+  a100: { name: 'A100-SXM4-80GB', memoryBytes: 80e9, peakFlops16: 312e12, peakFlops32: 19.5e12, memoryBandwidth: 2.039e12, hostBandwidth: 25e9, efficiency: 0.584 },
   'a100-40gb': { name: 'A100-SXM4-40GB', memoryBytes: 40e9, peakFlops16: 312e12, peakFlops32: 19.5e12, memoryBandwidth: 1.555e12, hostBandwidth: 25e9, efficiency: 0.6 },
-  // No published run calibrates these: the A100's fraction of peak is assumed.
-  h100: { name: 'H100-SXM5-80GB', memoryBytes: 80e9, peakFlops16: 989e12, peakFlops32: 67e12, memoryBandwidth: 3.35e12, hostBandwidth: 50e9, efficiency: 0.6 },
-  h200: { name: 'H200-SXM-141GB', memoryBytes: 141e9, peakFlops16: 989e12, peakFlops32: 67e12, memoryBandwidth: 4.8e12, hostBandwidth: 50e9, efficiency: 0.6 },
+  // Fitted on a GPT training step measured on an H200 (src/reproduce/data/h200-gpt-steps.json);
+  // the H100 is the same chip at the same clocks, not measured itself.
+  h100: { name: 'H100-SXM5-80GB', memoryBytes: 80e9, peakFlops16: 989e12, peakFlops32: 67e12, memoryBandwidth: 3.35e12, hostBandwidth: 50e9, efficiency: 0.566 },
+  h200: { name: 'H200-SXM-141GB', memoryBytes: 141e9, peakFlops16: 989e12, peakFlops32: 67e12, memoryBandwidth: 4.8e12, hostBandwidth: 50e9, efficiency: 0.566 },
+  // No measurement calibrates the V100: the A100's fraction of peak is assumed.
   v100: { name: 'V100-SXM3-32GB', memoryBytes: 32e9, peakFlops16: 125e12, peakFlops32: 15.7e12, memoryBandwidth: 0.9e12, hostBandwidth: 12.5e9, efficiency: 0.6 },
 };
 
@@ -53,5 +55,5 @@ export function clusterPreset(name: string, nodeCount: number, overrides: Partia
 /** Plain data parallelism, no model parallelism, mixed precision: the base every option edits. */
 export const defaultStrategy: Strategy = {
   tp: 1, pp: 1, schedule: '1f1b', virtualStages: 1, sharding: 'NNN', offloadOptimizer: false, offloadParams: false,
-  recompute: 'none', precision: 'mixed', sequenceParallel: false, scatterGather: true,
+  recompute: 'none', precision: 'mixed', sequenceParallel: false, flashAttention: false, scatterGather: true,
 };

@@ -5,6 +5,8 @@ import type { BatchSpec, ClusterSpec, ModelShape, PlanResult, Precision, Recompu
 import { defaultStrategy } from './presets.ts';
 
 export interface SearchSpace {
+  /** Fused attention for every candidate (default false, as in the papers' runs). */
+  readonly flashAttention?: boolean;
   readonly tp?: readonly number[];
   readonly pp?: readonly number[];
   readonly virtualStages?: readonly number[];
@@ -43,7 +45,7 @@ export function searchPlans(model: ModelShape, globalBatch: number, cluster: Clu
     if (devices % (tp * pp) !== 0 || (v > 1 && pp === 1)) continue;
     const strategy: Strategy = {
       ...defaultStrategy, tp, pp, virtualStages: v, schedule: v > 1 ? 'interleaved' : '1f1b',
-      sharding, recompute, precision, sequenceParallel: tp > 1,
+      sharding, recompute, precision, sequenceParallel: tp > 1, flashAttention: space.flashAttention ?? false,
     };
     const batch: BatchSpec = { global: globalBatch, micro };
     const input: PlanInput = { model, batch, cluster, strategy };

@@ -37,6 +37,15 @@ export function bytesPerElement(precision: Precision): Bytes {
   return precision === 'mixed' ? { param: 2, grad: 2, optimizer: 12 } : { param: 4, grad: 4, optimizer: 8 };
 }
 
+/**
+ * Bytes the optimizer step reads and writes per owned parameter (it is memory-bound): states read
+ * and written, the gradient read, the parameter written (and read, when it is the fp32 master).
+ */
+export function optimizerTraffic(precision: Precision): number {
+  const b = bytesPerElement(precision);
+  return 2 * b.optimizer + b.grad + (precision === 'mixed' ? 1 : 2) * b.param;
+}
+
 /** Data-parallel ranks n, split as g groups (nodes) of m ranks. */
 export interface DpGroups {
   readonly n: number;

@@ -76,6 +76,8 @@ export interface Strategy {
   readonly recompute: Recompute;
   readonly precision: Precision;
   readonly sequenceParallel: boolean;
+  /** Fused (flash) attention: the s×s scores are never stored and causal masking halves their work. */
+  readonly flashAttention: boolean;
   /** Megatron's scatter/gather of inter-stage activations over the tp ranks. */
   readonly scatterGather: boolean;
 }
@@ -98,11 +100,26 @@ export interface CommBreakdown {
   readonly byKind: Readonly<Record<'tensorParallel' | 'pipeline' | 'dataParallel', { intraNode: number; interNode: number; seconds: number }>>;
 }
 
+/** One data-parallel collective of the sharding, totalled over a step (PaRO's t_param, t_gradient, t_sync terms). */
+export interface CollectiveTerm {
+  readonly what: string;
+  readonly phase: 'micro' | 'boundary';
+  readonly op: 'AG' | 'RS' | 'AR';
+  readonly scope: 'intra' | 'inter' | 'global';
+  readonly timesPerStep: number;
+  /** Bytes one device sends over the step, and seconds spent. */
+  readonly intraNode: number;
+  readonly interNode: number;
+  readonly seconds: number;
+}
+
 export interface TimeBreakdown {
   /** Seconds per optimizer step. */
   readonly step: number;
   readonly pipeline: number;
   readonly dataParallel: number;
+  /** Seconds of the optimizer step on the device (memory-bound; 0 when offloaded, whose host compute is not modelled). */
+  readonly optimizer: number;
   /** Seconds per step moving gradients and parameters over the host link for optimizer offload. */
   readonly hostTransfer: number;
   /** Idle fraction of the pipeline schedule, simulated: (makespan − ideal) / ideal. */
@@ -123,6 +140,7 @@ export interface PlanResult {
   readonly memory: MemoryBreakdown;
   readonly fits: boolean;
   readonly comm: CommBreakdown;
+  readonly dataParallelCollectives: readonly CollectiveTerm[];
   readonly time: TimeBreakdown;
   /** Model FLOP/s per device (Megatron's Eq. 3 convention, counting recomputation). */
   readonly achievedFlopsPerDevice: number;

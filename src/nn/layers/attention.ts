@@ -55,8 +55,6 @@ export class CausalSelfAttention extends Module {
   readonly headDim: number;
   readonly rope: Rope | null;
   impl: AttentionImpl;
-  private readonly rng: Rng | undefined;
-  private readonly pDrop: number;
   private mask: { key: string; t: Tensor } | null = null;
 
   constructor(opts: AttentionOptions) {
@@ -82,8 +80,6 @@ export class CausalSelfAttention extends Module {
     this.residDrop = new Dropout(opts.dropout ?? 0, opts.rng);
     this.rope = opts.ropeTheta !== undefined ? new Rope(hd, opts.ropeTheta) : null;
     this.impl = opts.impl ?? 'matmul';
-    this.rng = opts.rng;
-    this.pDrop = opts.dropout ?? 0;
   }
 
   /** x (B, T, C) → (B, T, C). With a cache, x holds the new positions cache.pos.. only. */
@@ -107,8 +103,8 @@ export class CausalSelfAttention extends Module {
       cache.pos = start + T;
     }
     if (this.impl === 'fused') {
-      const drop = this.training ? this.pDrop : 0;
-      const seed = drop > 0 ? (this.rng ?? defaultRng()).nextU32() : 0;
+      const drop = this.training ? this.attnDrop.p : 0;
+      const seed = drop > 0 ? (this.attnDrop.rng ?? defaultRng()).nextU32() : 0;
       const y = attention(q, k, v, { causal: true, dropout: drop, seed }).transpose(1, 2).reshape(B, T, H * D);
       return this.residDrop.forward(this.outProj.forward(y));
     }
@@ -118,7 +114,8 @@ export class CausalSelfAttention extends Module {
       k = k.unsqueeze(2).expand(B, KV, H / KV, S, D).reshape(B, H, S, D);
       v = v.unsqueeze(2).expand(B, KV, H / KV, S, D).reshape(B, H, S, D);
     }
-    const scores = matmul(q.mul(1 / Math.sqrt(D)), k.T).add(this.causalMask(T, S)); // (B, H, T, S)
+    const raw = matmul(q.mul(1 / Math.sqrt(D)), k.T); // (B, H, T, S)
+    const scores = T === 1 ? raw : raw.add(this.causalMask(T, S)); // one new token sees every key
     const att = this.attnDrop.forward(softmax(scores, -1));
     const y = matmul(att, v).transpose(1, 2).reshape(B, T, H * D); // (B, T, H·D)
     return this.residDrop.forward(this.outProj.forward(y));

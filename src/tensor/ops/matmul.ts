@@ -21,6 +21,9 @@ function operand(t: Tensor, batch: readonly number[]): MatrixOperand {
   const r = t.shape[t.ndim - 2];
   const c = t.shape[t.ndim - 1];
   const bn = numel(t.shape.slice(0, -2));
+  if (t.data.length === 0 && t.numel > 0) {
+    fail('matmul', `${t.name ?? 'operand'} of shape ${fmtShape(t.shape)} has no storage (a released parameter: materialize it first)`);
+  }
   const sameBatch = bn === numel(batch);
   // A batch that broadcasts only partly (e.g. (3, 1) against (3, 2)) is materialised in full, and
   // then, like a batch of matching size, steps one matrix per batch item.

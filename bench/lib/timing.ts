@@ -1,0 +1,37 @@
+// Timing for benchmarks: warm up, size a batch of calls to a quarter of minTime, then take
+// `reps` samples of at least minTime each and report the median (the machine is shared).
+export interface Timing {
+  minTime: number; // seconds per sample
+  reps: number;
+}
+
+/** Median seconds per call of fn. */
+export function medianSeconds(fn: () => void, t: Timing): number {
+  fn();
+  let iters = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < iters; i++) fn();
+    if ((performance.now() - t0) / 1000 >= t.minTime / 4) break;
+    iters *= 2;
+  }
+  const samples: number[] = [];
+  for (let r = 0; r < t.reps; r++) {
+    let n = 0;
+    const t0 = performance.now();
+    let dt = 0;
+    do {
+      for (let i = 0; i < iters; i++) fn();
+      n += iters;
+      dt = (performance.now() - t0) / 1000;
+    } while (dt < t.minTime);
+    samples.push(dt / n);
+  }
+  return median(samples);
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}

@@ -1,0 +1,25 @@
+// The agents layer: AutoGen-style conversable agents on the ChatModel and Tool specs.
+export * from './agent.ts';
+export * from './chat.ts';
+export * from './code-blocks.ts';
+export * from './executors/local.ts';
+export * from './executors/sandboxed.ts';
+export type * from './executors/types.ts';
+export * from './group-chat.ts';
+export * from './human-input.ts';
+export * from './messages.ts';
+export * from './nested.ts';
+export * from './providers/openai-compatible.ts';
+export * from './providers/replay.ts';
+export * from './providers/scripted.ts';
+export * from './rng.ts';
+export * from './roles.ts';
+export * from './run.ts';
+export * from './speaker-selection.ts';
+export * from './state/memory-store.ts';
+export * from './state/sqlite-store.ts';
+export * from './termination.ts';
+export * from './tools.ts';
+export * from './tracing.ts';
+export * from './usage.ts';
+export * from './mocks.ts';
