@@ -74,23 +74,26 @@ static void bwd_unit(const bwd_job *J, long u, float *kt, float *vt, float *dk, 
         const float Di = D[hh * p->nq + i];
         for (long j = 0; j < jn; j++) {
           const float P = s[j];
-          if (P == 0.0f) continue;
-          float z = 1.0f;
-          if (p->dropout > 0) z = ts_keeps(row, j0 + j, p->dropout) ? 1.0f : 0.0f;
-          if (z != 0.0f) ts_attn_axpy(pv + j * d, P * inv, goi, d);
-          float ds = P * (dp[j] * z - Di);
+          if (P == 0.0f) {
+            dp[j] = 0.0f; /* no weight for dV, dQ, dK */
+            continue;
+          }
+          const int kept = p->dropout > 0 ? ts_keeps(row, j0 + j, p->dropout) : 1;
+          float ds = P * ((kept ? dp[j] : 0.0f) - Di);
           if (gb) gb[j0 + j] = ds;
           if (p->softcap > 0) {
-            const float* kr = kh + (j0 + j) * d;
+            const float *kr = kh + (j0 + j) * d;
             float raw = 0.0f; /* recompute the uncapped scaled score for tanh' */
             for (long c = 0; c < d; c++) raw = fmaf(qi[c], kr[c], raw);
             const float t = tanhf(raw * p->scale / p->softcap);
             ds *= 1.0f - t * t;
           }
-          ds *= p->scale;
-          ts_attn_axpy(dqt, ds, kh + (j0 + j) * d, d);
-          ts_attn_axpy(pk + j * d, ds, qi, d);
+          s[j] = kept ? P * inv : 0.0f; /* dV weight: the dropped probability */
+          dp[j] = ds * p->scale;        /* dS·τ, the weight for dQ and dK */
         }
+        ts_attn_ger(pv, s, goi, jn, d);
+        ts_attn_gemv_t(dqt, dp, kh + j0 * d, jn, d);
+        ts_attn_ger(pk, dp, qi, jn, d);
         flush(gqi, dqt, d);
       }
     }

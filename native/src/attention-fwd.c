@@ -87,14 +87,10 @@ static void fwd_unit(const fwd_job *J, long u, float *kt, float *vs, float *s, f
       float *a = acc + r * d;
       scale_row(a, alpha, d);
       const uint32_t row = ts_keep_row(head, i);
-      for (int j = 0; j < TS_ATT_BC; j++) {
-        float w = s[j];
-        if (w == 0.0f) continue;
-        if (p->dropout > 0) {
-          if (!ts_keeps(row, j0 + j, p->dropout)) continue;
-        }
-        ts_attn_axpy(a, w, vb + j * d, d);
-      }
+      if (p->dropout > 0)
+        for (int j = 0; j < TS_ATT_BC; j++)
+          if (s[j] != 0.0f && !ts_keeps(row, j0 + j, p->dropout)) s[j] = 0.0f;
+      ts_attn_gemv_t(a, s, vb, jn, d); /* s[j] = 0 past jn (masked) */
       m[r] = mn;
     }
   }

@@ -44,3 +44,21 @@ TS_ATT_CLONES float ts_attn_dot(const float *a, const float *b, long n) {
   for (long i = 0; i < n; i++) acc = fmaf(a[i], b[i], acc);
   return acc;
 }
+
+TS_ATT_CLONES void ts_attn_gemv_t(float *restrict acc, const float *restrict w, const float *restrict x, long n, long d) {
+  for (long j = 0; j < n; j++) {
+    const float wj = w[j];
+    if (wj == 0.0f) continue;
+    const float *restrict xr = x + j * d;
+    for (long c = 0; c < d; c++) acc[c] = fmaf(wj, xr[c], acc[c]);
+  }
+}
+
+TS_ATT_CLONES void ts_attn_ger(float *restrict acc, const float *restrict w, const float *restrict x, long n, long d) {
+  for (long j = 0; j < n; j++) {
+    const float wj = w[j];
+    if (wj == 0.0f) continue;
+    float *restrict ar = acc + j * d;
+    for (long c = 0; c < d; c++) ar[c] = fmaf(wj, x[c], ar[c]);
+  }
+}

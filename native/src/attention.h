@@ -85,6 +85,10 @@ static inline float ts_expf(float x) {
 void ts_attn_dot_block(const float *a, const float *bt, long d, float *s);
 /* acc[0..d) += w·x[0..d) */
 void ts_attn_axpy(float *acc, float w, const float *x, long d);
+/* acc[0..d) += Σ_j w[j]·x[j][0..d), j ascending, zero weights skipped (the same as axpy per j). */
+void ts_attn_gemv_t(float *acc, const float *w, const float *x, long n, long d);
+/* acc[j][0..d) += w[j]·x[0..d) for j < n, zero weights skipped. */
+void ts_attn_ger(float *acc, const float *w, const float *x, long n, long d);
 /* Dot product in the same per-element order as ts_attn_dot_block. */
 float ts_attn_dot(const float *a, const float *b, long n);
 /* Fixed-tree sum of n (multiple of 16) values. */
