@@ -116,9 +116,17 @@ static napi_value js_attention_scratch(napi_env env, napi_callback_info info) {
   return r;
 }
 
+static napi_value js_attention_tiles(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  napi_create_double(env, (double)ts_attention_tiles_take(), &r);
+  return r;
+}
+
 void ts_attention_exports(napi_env env, napi_value exports) {
   const struct { const char *name; napi_callback fn; } fns[] = {
-    {"attention", js_attention}, {"attentionGrad", js_attention_grad}, {"attentionScratch", js_attention_scratch}};
+    {"attention", js_attention}, {"attentionGrad", js_attention_grad}, {"attentionScratch", js_attention_scratch},
+    {"attentionTiles", js_attention_tiles}};
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;
     napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].fn, NULL, &f);

@@ -33,6 +33,10 @@ void ts_attn_scores(const ts_attn_params *p, long b, long h, long i, long j0, lo
   }
 }
 
+/* Tiles (row block, key block) the forward has executed since the last read (for the causal-skip check). */
+static atomic_long g_tiles;
+long ts_attention_tiles_take(void) { return atomic_exchange(&g_tiles, 0); }
+
 typedef struct {
   const float *q, *k, *v;
   float *out, *lse;
@@ -64,6 +68,7 @@ static void fwd_unit(const fwd_job *J, long u, float *kt, float *vs, float *s, f
     }
   }
   for (long j0 = jmin / TS_ATT_BC * TS_ATT_BC; j0 < jmax; j0 += TS_ATT_BC) {
+    atomic_fetch_add_explicit(&g_tiles, 1, memory_order_relaxed);
     ts_attn_pack_t(kh, p->nk, j0, d, 1.0f, kt);
     /* With dropout, V is pre-scaled by 1/(1-p) so that O and the backward's dP use the same
      * rounded products (a single visible key then gives dS = 0 exactly, as the naive path does). */

@@ -105,4 +105,6 @@ void ts_attention_bwd(const float *q, const float *k, const float *v, const floa
                       const float *gout, float *gq, float *gk, float *gv, float *gbias, const ts_attn_params *p);
 /* Scratch the kernels allocate per worker, in bytes (the op reports it beside the engine counter). */
 long ts_attention_scratch(const ts_attn_params *p, int backward);
+/* Forward tiles executed since the last call (and resets the count). */
+long ts_attention_tiles_take(void);
 #endif

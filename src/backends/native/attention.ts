@@ -12,7 +12,12 @@ export interface NativeAttentionAddon {
     gq: Float32Array, gk: Float32Array, gv: Float32Array, gbias: Float32Array | null, nums: Float64Array,
     keyLengths: Int32Array | null, bias: Float32Array | null): void;
   attentionScratch(nums: Float64Array, backward: boolean): number;
+  /** Forward tiles (row block, key block) executed since the last call; resets the count. */
+  attentionTiles(): number;
 }
+
+/** Tile sizes of the native kernels (native/src/attention.h): query rows per block, keys per block. */
+export const NATIVE_ATTENTION_TILE = { br: 32, bc: 128 } as const;
 
 /** The scalar parameters in the order the C side reads them. */
 export function attentionNums(p: AttentionParams): Float64Array {
