@@ -12,6 +12,7 @@ import { runInvariance } from './invariance.ts';
 import { errorPlot, ioPlot, lossPlot, memoryPlot, speedPlot, tileMapPlot } from './plots.ts';
 import { NATIVE_ATTENTION_TILE } from '../../backends/native/attention.ts';
 import { nativeInfo } from '../../backends/native/index.ts';
+import { registerDefaultBackends } from '../../backends/register.ts';
 
 const sci = (x: number) => (x === 0 ? '0' : x.toExponential(2));
 const pow2 = (a: number, b: number) => { const r: number[] = []; for (let x = a; x <= b; x *= 2) r.push(x); return r; };
@@ -35,6 +36,7 @@ export const flashAttentionReproduction: Reproduction = {
   title: 'FlashAttention: fused exact attention, IO-aware, forward and backward',
   summary: 'exactness vs float64, O(N) extra memory, IO counts vs Θ(N²d²/M), causal skipping, recompute FLOPs, speed, GPT training parity, batch invariance',
   async run({ log, quick }): Promise<Report> {
+    registerDefaultBackends();
     const claims: Claim[] = [];
     const tables: Table[] = [];
     const notes: string[] = [];

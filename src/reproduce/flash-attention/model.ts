@@ -1,9 +1,10 @@
 // F-8: the default GPT (configs/default.yaml of the training job: dim 128, 4 layers, 4 heads,
-// context 64, vocabulary 8192, batch 8, AdamW at lr 5e-3) trained for a number of steps with
+// context 64, vocabulary 8192, batch 8, AdamW with the job's linear warmup to 5e-3 over 100 steps
+// and gradient clipping at 1) trained for a number of steps with
 // fused and with naive (matmul) attention from the same seed on the same seeded token batches.
 import * as T from '../../tensor/index.ts';
 import { createModel } from '../../models/index.ts';
-import { AdamW } from '../../nn/index.ts';
+import { AdamW, clipGradNorm } from '../../nn/index.ts';
 import { Rng } from '../../util/rng.ts';
 
 export const DEFAULT_GPT = { modelType: 'gpt', vocabSize: 8192, dim: 128, nLayers: 4, nHeads: 4, maxSeqLen: 64, dropout: 0, seed: 1337 } as const;
@@ -22,6 +23,8 @@ export function trainLosses(attention: 'fused' | 'matmul', steps: number): numbe
     const loss = T.crossEntropy(logits.reshape(8 * 64, DEFAULT_GPT.vocabSize), y.reshape(8 * 64));
     opt.zeroGrad();
     loss.backward();
+    clipGradNorm(model.parameters(), 1);
+    opt.setLr((5e-3 * (s + 1)) / 100);
     opt.step();
     losses.push(loss.item());
   }
