@@ -171,9 +171,9 @@ static napi_value boolean(napi_env env, int b) {
 
 FN(js_unary) {
   BEGIN("unary", 3);
-  int op = (int)lng(&C, 0);
-  long n, t;
-  typed(&C, 1, &n, (int *)&t);
+  int op = (int)lng(&C, 0), t;
+  long n;
+  typed(&C, 1, &n, &t);
   float *x = F32(1, 0), *y = F32(2, n);
   DONE();
   if (ts_unary(op, x, y, n)) fail(&C, "native.%s: unknown op%s", "");
@@ -389,10 +389,9 @@ FN(js_index_add) { return index_like(env, info, 1); }
 
 FN(js_adamw) {
   BEGIN("adamw", 10);
-  long n, t0;
+  long n;
   int t;
   typed(&C, 0, &n, &t);
-  (void)t0;
   float *p = F32(0, 0), *g = F32(1, n), *m = F32(2, n), *v = F32(3, n);
   DONE();
   ts_adamw(p, g, m, v, n, num(&C, 4), num(&C, 5), num(&C, 6), num(&C, 7), num(&C, 8), num(&C, 9));

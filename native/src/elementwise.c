@@ -1,5 +1,7 @@
 /* Unary ops and their gradients (contiguous), binary ops and where with broadcasting (strided
  * inputs, contiguous output), and strided copy with dtype conversion. */
+/* Contracting a*b+c into FMA is safe here: each row or element has one code path on a machine. */
+#pragma GCC optimize("fp-contract=fast")
 #include <math.h>
 #include <string.h>
 #include "nd.h"

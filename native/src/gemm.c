@@ -13,7 +13,7 @@
 #define NC_TARGET 320
 #define MAX_THREADS 256
 
-typedef struct { float *pa, *pb, *tmp; size_t pa_cap, pb_cap; } ws_t;
+typedef struct { float *pa, *pb; size_t pa_cap, pb_cap; } ws_t;
 static ws_t g_ws[MAX_THREADS];
 /* The packing buffers are shared: one GEMM at a time when JS threads call in concurrently. */
 static pthread_mutex_t g_gemm_mu = PTHREAD_MUTEX_INITIALIZER;

@@ -1,18 +1,20 @@
 /* Fused layer-norm and rms-norm, forward and backward. Rows run in parallel; the weight
  * gradients are summed in fixed chunks of rows, so they do not depend on the thread count. */
+/* Contracting a*b+c into FMA is safe here: each row or element has one code path on a machine. */
+#pragma GCC optimize("fp-contract=fast")
 #include <math.h>
 #include <stdlib.h>
 #include "rows.h"
 
-typedef struct {
+typedef struct norm_ctx {
   const float *x, *w, *b, *gy, *mean, *rstd;
   float *y, *mean_out, *rstd_out, *gw, *gb;
   long rows, cols;
   float eps;
   /* backward: per-chunk partial weight gradients, and the row kernel computing gx */
   float *pw, *pb;
-  int rms;
-  ts_rows_fn rows_fn;
+  ts_rows_fn rows_fn; /* all rows, no weight gradients */
+  void (*row_fn)(const struct norm_ctx *c, long r, float *pw, float *pb);
 } norm_ctx;
 
 TS_CLONES static void ln_rows(const void *ctx, long r0, long r1) {
@@ -38,36 +40,51 @@ void ts_layer_norm(const float *x, const float *w, const float *b, float *y, flo
   ts_rows_run(rows, cols, ln_rows, &c);
 }
 
-/* gx = rstd * (g - mean(g) - xhat * mean(g * xhat)), g = gy * w. */
-TS_CLONES static void ln_grad_rows(const void *ctx, long r0, long r1) {
-  const norm_ctx *c = ctx;
+/* gx = rstd * (g - mean(g) - xhat * mean(g * xhat)), g = gy * w; the row's share of the weight
+ * gradients is added into pw, pb (when given) in the same pass. */
+TS_CLONES static void ln_grad_row(const norm_ctx *c, long r, float *restrict pw, float *restrict pb) {
   const long n = c->cols;
-  for (long r = r0; r < r1; r++) {
-    const float *x = c->x + r * n, *gy = c->gy + r * n;
-    float *gx = c->y + r * n;
-    const float mean = c->mean[r], rstd = c->rstd[r];
-    float s1[16] = {0}, s2[16] = {0};
-    long i = 0;
-    for (; i + 16 <= n; i += 16)
-      for (int l = 0; l < 16; l++) {
-        const float g = c->w ? gy[i + l] * c->w[i + l] : gy[i + l];
-        s1[l] += g;
-        s2[l] += g * ((x[i + l] - mean) * rstd);
-      }
-    for (; i < n; i++) {
-      const float g = c->w ? gy[i] * c->w[i] : gy[i];
-      s1[i % 16] += g;
-      s2[i % 16] += g * ((x[i] - mean) * rstd);
+  const float *x = c->x + r * n, *gy = c->gy + r * n, *w = c->w;
+  float *gx = c->y + r * n;
+  const float mean = c->mean[r], rstd = c->rstd[r];
+  float s1[16] = {0}, s2[16] = {0};
+  long i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int l = 0; l < 16; l++) {
+      const float g = w ? gy[i + l] * w[i + l] : gy[i + l];
+      s1[l] += g;
+      s2[l] += g * ((x[i + l] - mean) * rstd);
     }
-    for (int w = 8; w > 0; w /= 2)
-      for (int l = 0; l < w; l++) {
-        s1[l] += s1[l + w];
-        s2[l] += s2[l + w];
-      }
-    const float mg = s1[0] / (float)n, mgx = s2[0] / (float)n;
-    if (c->w) for (long j = 0; j < n; j++) gx[j] = rstd * (gy[j] * c->w[j] - mg - (x[j] - mean) * rstd * mgx);
-    else for (long j = 0; j < n; j++) gx[j] = rstd * (gy[j] - mg - (x[j] - mean) * rstd * mgx);
+  for (; i < n; i++) {
+    const float g = w ? gy[i] * w[i] : gy[i];
+    s1[i % 16] += g;
+    s2[i % 16] += g * ((x[i] - mean) * rstd);
   }
+  for (int k = 8; k > 0; k /= 2)
+    for (int l = 0; l < k; l++) {
+      s1[l] += s1[l + k];
+      s2[l] += s2[l + k];
+    }
+  const float mg = s1[0] / (float)n, mgx = s2[0] / (float)n;
+  if (w && pw && pb) {
+    for (long j = 0; j < n; j++) {
+      const float xh = (x[j] - mean) * rstd;
+      gx[j] = rstd * (gy[j] * w[j] - mg - xh * mgx);
+      pw[j] += gy[j] * xh;
+      pb[j] += gy[j];
+    }
+    return;
+  }
+  for (long j = 0; j < n; j++) {
+    const float xh = (x[j] - mean) * rstd;
+    gx[j] = rstd * ((w ? gy[j] * w[j] : gy[j]) - mg - xh * mgx);
+  }
+  if (pw) for (long j = 0; j < n; j++) pw[j] += gy[j] * ((x[j] - mean) * rstd);
+  if (pb) for (long j = 0; j < n; j++) pb[j] += gy[j];
+}
+
+static void ln_grad_rows(const void *ctx, long r0, long r1) {
+  for (long r = r0; r < r1; r++) ln_grad_row(ctx, r, NULL, NULL);
 }
 
 /* Weight gradients in fixed chunks of WG_ROWS rows: each chunk's partial sums are accumulated
@@ -83,13 +100,7 @@ TS_CLONES static void grad_chunks(const void *ctx, long k0, long k1) {
     float *pw = c->pw ? c->pw + k * n : NULL, *pb = c->pb ? c->pb + k * n : NULL;
     if (pw) for (long i = 0; i < n; i++) pw[i] = 0.0f;
     if (pb) for (long i = 0; i < n; i++) pb[i] = 0.0f;
-    for (long r = r0; r < r1; r++) {
-      c->rows_fn(ctx, r, r + 1);
-      const float *x = c->x + r * n, *gy = c->gy + r * n;
-      const float mean = c->rms ? 0.0f : c->mean[r], rstd = c->rstd[r];
-      if (pw) for (long i = 0; i < n; i++) pw[i] += gy[i] * ((x[i] - mean) * rstd);
-      if (pb) for (long i = 0; i < n; i++) pb[i] += gy[i];
-    }
+    for (long r = r0; r < r1; r++) c->row_fn(c, r, pw, pb);
   }
 }
 
@@ -125,7 +136,7 @@ static void norm_backward(norm_ctx *c) {
 void ts_layer_norm_grad(const float *x, const float *w, const float *mean, const float *rstd, const float *gy,
                         float *gx, float *gw, float *gb, long rows, long cols) {
   norm_ctx c = {.x = x, .w = w, .gy = gy, .mean = mean, .rstd = rstd, .y = gx, .gw = gw, .gb = gb, .rows = rows,
-               .cols = cols, .rms = 0, .rows_fn = ln_grad_rows};
+               .cols = cols, .rows_fn = ln_grad_rows, .row_fn = ln_grad_row};
   norm_backward(&c);
 }
 
@@ -147,30 +158,41 @@ void ts_rms_norm(const float *x, const float *w, float *y, float *rstd, long row
   ts_rows_run(rows, cols, rms_rows, &c);
 }
 
-/* gx = rstd * (g - xhat * mean(g * xhat)), xhat = x * rstd, g = gy * w. */
-TS_CLONES static void rms_grad_rows(const void *ctx, long r0, long r1) {
-  const norm_ctx *c = ctx;
+/* gx = rstd * (g - xhat * mean(g * xhat)), xhat = x * rstd, g = gy * w; the row's share of gw
+ * is added into pw (when given) in the same pass. */
+TS_CLONES static void rms_grad_row(const norm_ctx *c, long r, float *restrict pw, float *restrict pb) {
+  (void)pb;
   const long n = c->cols;
-  for (long r = r0; r < r1; r++) {
-    const float *x = c->x + r * n, *gy = c->gy + r * n;
-    float *gx = c->y + r * n;
-    const float rstd = c->rstd[r];
-    float s[16] = {0};
-    long i = 0;
-    for (; i + 16 <= n; i += 16)
-      for (int l = 0; l < 16; l++) s[l] += (c->w ? gy[i + l] * c->w[i + l] : gy[i + l]) * (x[i + l] * rstd);
-    for (; i < n; i++) s[i % 16] += (c->w ? gy[i] * c->w[i] : gy[i]) * (x[i] * rstd);
-    for (int w = 8; w > 0; w /= 2)
-      for (int l = 0; l < w; l++) s[l] += s[l + w];
-    const float mgx = s[0] / (float)n;
-    if (c->w) for (long j = 0; j < n; j++) gx[j] = rstd * (gy[j] * c->w[j] - x[j] * rstd * mgx);
-    else for (long j = 0; j < n; j++) gx[j] = rstd * (gy[j] - x[j] * rstd * mgx);
+  const float *x = c->x + r * n, *gy = c->gy + r * n, *w = c->w;
+  float *gx = c->y + r * n;
+  const float rstd = c->rstd[r];
+  float s[16] = {0};
+  long i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int l = 0; l < 16; l++) s[l] += (w ? gy[i + l] * w[i + l] : gy[i + l]) * (x[i + l] * rstd);
+  for (; i < n; i++) s[i % 16] += (w ? gy[i] * w[i] : gy[i]) * (x[i] * rstd);
+  for (int k = 8; k > 0; k /= 2)
+    for (int l = 0; l < k; l++) s[l] += s[l + k];
+  const float mgx = s[0] / (float)n;
+  if (w && pw) {
+    for (long j = 0; j < n; j++) {
+      const float xh = x[j] * rstd;
+      gx[j] = rstd * (gy[j] * w[j] - xh * mgx);
+      pw[j] += gy[j] * xh;
+    }
+    return;
   }
+  for (long j = 0; j < n; j++) gx[j] = rstd * ((w ? gy[j] * w[j] : gy[j]) - x[j] * rstd * mgx);
+  if (pw) for (long j = 0; j < n; j++) pw[j] += gy[j] * (x[j] * rstd);
+}
+
+static void rms_grad_rows(const void *ctx, long r0, long r1) {
+  for (long r = r0; r < r1; r++) rms_grad_row(ctx, r, NULL, NULL);
 }
 
 void ts_rms_norm_grad(const float *x, const float *w, const float *rstd, const float *gy, float *gx, float *gw,
                       long rows, long cols) {
-  norm_ctx c = {.x = x, .w = w, .gy = gy, .rstd = rstd, .y = gx, .gw = gw, .rows = rows, .cols = cols, .rms = 1,
-               .rows_fn = rms_grad_rows};
+  norm_ctx c = {.x = x, .w = w, .gy = gy, .rstd = rstd, .y = gx, .gw = gw, .rows = rows, .cols = cols,
+               .rows_fn = rms_grad_rows, .row_fn = rms_grad_row};
   norm_backward(&c);
 }

@@ -1,3 +1,5 @@
+/* Contracting a*b+c into FMA is safe here: each row or element has one code path on a machine. */
+#pragma GCC optimize("fp-contract=fast")
 #include <math.h>
 #include "rows.h"
 

@@ -11,6 +11,8 @@ export interface EvalOptions {
   readonly batchSize: number;
   /** Score about this many targets from evenly spaced windows; 0 or absent scores the whole file. */
   readonly maxTokens?: number;
+  /** Score only the first this-many targets, tiled (overrides maxTokens); 0 or absent: all. */
+  readonly prefixTokens?: number;
 }
 
 /** Window starts: tiling [0, N-1) when uncapped, else evenly spaced full windows. */
@@ -29,7 +31,8 @@ export function evalWindows(n: number, seqLen: number, maxTokens = 0): { start: 
 }
 
 export function evaluateLoss(model: LanguageModel, file: TokenFile, opts: EvalOptions): { loss: number; tokens: number } {
-  const windows = evalWindows(file.length, opts.seqLen, opts.maxTokens);
+  const n = opts.prefixTokens ? Math.min(file.length, opts.prefixTokens + 1) : file.length;
+  const windows = evalWindows(n, opts.seqLen, opts.prefixTokens ? 0 : opts.maxTokens);
   model.eval?.();
   let nll = 0;
   let count = 0;

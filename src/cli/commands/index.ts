@@ -3,12 +3,18 @@
 import type { Command } from '../command.ts';
 import { agentsChatCommand } from './agents-chat.ts';
 import { agentsRunCommand } from './agents-run.ts';
+import { evalCommand } from './eval.ts';
+import { generateCommand } from './generate.ts';
 import { planCommand } from './plan.ts';
 import { reproduceCommand } from './reproduce.ts';
 import { tokenizerTrainCommand } from './tokenizer-train.ts';
+import { trainCommand } from './train.ts';
 import { versionCommand } from './version.ts';
 
 export const commands: Command[] = [
+  trainCommand,
+  generateCommand,
+  evalCommand,
   tokenizerTrainCommand,
   planCommand,
   reproduceCommand,

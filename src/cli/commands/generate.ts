@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.ts';
+import { registerDefaultBackends } from '../../backends/register.ts';
+import { EOT, loadRun, sampleTokens } from '../../train/index.ts';
+import { check } from '../../util/errors.ts';
+import { Rng } from '../../util/rng.ts';
+
+const help = `Usage: tessera generate [--run RUN_ID] [--prompt TEXT] [options]
+
+Continues a prompt with the newest checkpoint of a training run (a plain loop over the model's
+forward pass: greedy at temperature 0, otherwise sampling).
+
+Options:
+  --run RUN_ID         run folder name under --runs-dir (default: the latest run)
+  --runs-dir DIR       where runs live (default runs)
+  --prompt TEXT        text to continue (default: the run's first sample prompt)
+  --max-tokens N       tokens to generate (default 100)
+  --temperature T      0 for greedy (default 0.8)
+  --top-k K            sample among the K most likely tokens; 0 for all (default 40)
+  --count N            number of samples (default 1)
+  --seed S             sampling seed (default 0)
+  -h, --help           show this help`;
+
+const num = (v: string | undefined, name: string, dflt: number, int = true): number => {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  check(Number.isFinite(n) && (!int || Number.isInteger(n)) && n >= 0, 'generate', `--${name} must be a non-negative ${int ? 'integer' : 'number'}, got '${v}'`);
+  return n;
+};
+
+export const generateCommand: Command = {
+  name: 'generate',
+  summary: 'generate text from a trained run',
+  help,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        run: { type: 'string' }, 'runs-dir': { type: 'string' }, prompt: { type: 'string' }, 'max-tokens': { type: 'string' },
+        temperature: { type: 'string' }, 'top-k': { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' },
+      },
+    });
+    registerDefaultBackends();
+    const run = loadRun(values['runs-dir'] ?? 'runs', values.run);
+    const tok = run.data.tokenizer;
+    const prompt = values.prompt ?? run.config.sample.prompts[0] ?? '\n';
+    const rng = new Rng(num(values.seed, 'seed', 0));
+    const eot = tok.specialId(EOT);
+    process.stderr.write(`generate: run ${run.paths.id}, checkpoint step ${run.step}\n`);
+    for (let i = 0; i < num(values.count, 'count', 1); i++) {
+      const ids = sampleTokens(run.model, tok.encode(prompt), {
+        maxTokens: num(values['max-tokens'], 'max-tokens', 100), temperature: num(values.temperature, 'temperature', 0.8, false),
+        topK: num(values['top-k'], 'top-k', 40), contextLength: run.config.model.maxSeqLen, rng, stopId: eot,
+      });
+      console.log(`${i > 0 ? '\n' : ''}${prompt}${tok.decode(ids.filter((id) => id !== eot))}`);
+    }
+    return 0;
+  },
+};
