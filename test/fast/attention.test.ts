@@ -34,12 +34,12 @@ const cases: Case[] = [
 function inputs(c: Case, dtype: 'f32' | 'f64', seed: number) {
   // f32 inputs are the f64 draws rounded, so every path sees the same numbers.
   const rng = new T.Rng(seed);
-  const mk = (shape: number[]) => T.randn(shape, { rng, dtype: 'f64' }).cast(dtype).detach().setRequiresGrad();
+  const mk = (shape: number[]) => T.randn(shape, { rng, dtype: 'f64' }).cast('f32').cast(dtype).detach().setRequiresGrad();
   const q = mk([c.b, c.hq, c.nq, c.d]);
   const k = mk([c.b, c.hkv, c.nk, c.d]);
   const v = mk([c.b, c.hkv, c.nk, c.d]);
   const bias = c.bias ? mk([c.b, 1, c.nq, c.nk]) : undefined;
-  return { q, k, v, bias, go: T.randn([c.b, c.hq, c.nq, c.d], { rng, dtype: 'f64' }).cast(dtype) };
+  return { q, k, v, bias, go: T.randn([c.b, c.hq, c.nq, c.d], { rng, dtype: 'f64' }).cast('f32').cast(dtype) };
 }
 
 for (const c of cases) {

@@ -66,21 +66,35 @@ export const attentionGrad: Kernels['attentionGrad'] = (q, k, v, out, lse, gout,
   const group = headsQ / headsKV;
   const cap = p.softcap ?? 0;
   gq.fill(0);
-  gk.fill(0);
-  gv.fill(0);
+  // dK and dV sum over many rows: accumulate in float64 and round once at the end.
+  const gk64 = new Float64Array(gk.length);
+  const gv64 = new Float64Array(gv.length);
   const gqRow = new Float64Array(d);
   for (let b = 0; b < p.batch; b++) {
     for (let h = 0; h < headsQ; h++) {
       const kvBase = (b * headsKV + Math.floor(h / group)) * nk * d;
       for (let i = 0; i < nq; i++) {
         const row = (b * headsQ + h) * nq + i;
-        const L = lse[row];
-        if (L === -Infinity) continue; // fully masked row: zero gradients
+        if (lse[row] === -Infinity) continue; // fully masked row: zero gradients
         const qo = row * d;
-        // D = rowsum(dO ∘ O): a length-d dot product instead of a length-nk reduction.
-        const D = dotRow(gout, qo, out, qo, d);
-        gqRow.fill(0);
         const [lo, hi] = keyRange(p, b, i);
+        // The native kernel recomputes P from the saved LSE and takes D = rowsum(dO ∘ O). This oracle
+        // recomputes both row statistics in float64 instead (L by an online pass, D = Σ_j P_ij·dP_ij,
+        // equal to rowsum(dO ∘ O) in exact arithmetic), so it inherits no f32 rounding of L or O.
+        let m = -Infinity;
+        let l = 0;
+        for (let j = lo; j < hi; j++) {
+          const sj = scoreOf(p, b, h, i, j, dotRow(q, qo, k, kvBase + j * d, d));
+          if (sj > m) { l = l * Math.exp(m - sj) + 1; m = sj; } else l += Math.exp(sj - m);
+        }
+        const L = m + Math.log(l);
+        let D = 0;
+        for (let j = lo; j < hi; j++) {
+          const ko = kvBase + j * d;
+          if (!keeps(p.seed, b, h, i, j, dropout)) continue;
+          D += (Math.exp(scoreOf(p, b, h, i, j, dotRow(q, qo, k, ko, d)) - L) * dotRow(gout, qo, v, ko, d)) / (1 - dropout);
+        }
+        gqRow.fill(0);
         for (let j = lo; j < hi; j++) {
           const ko = kvBase + j * d;
           const dot = dotRow(q, qo, k, ko, d);
@@ -88,18 +102,20 @@ export const attentionGrad: Kernels['attentionGrad'] = (q, k, v, out, lse, gout,
           const kept = keeps(p.seed, b, h, i, j, dropout);
           const zs = kept ? 1 / (1 - dropout) : 0;
           const dP = dotRow(gout, qo, v, ko, d) * zs;
-          if (kept) for (let c = 0; c < d; c++) gv[ko + c] += P * zs * gout[qo + c];
+          if (kept) for (let c = 0; c < d; c++) gv64[ko + c] += P * zs * gout[qo + c];
           let dS = P * (dP - D);
           if (gbias) gbias[row * nk + j] = dS;
           if (cap > 0) dS *= 1 - Math.tanh((dot * scale) / cap) ** 2;
           dS *= scale;
           for (let c = 0; c < d; c++) {
             gqRow[c] += dS * k[ko + c];
-            gk[ko + c] += dS * q[qo + c];
+            gk64[ko + c] += dS * q[qo + c];
           }
         }
         for (let c = 0; c < d; c++) gq[qo + c] = gqRow[c];
       }
     }
   }
+  gk.set(gk64);
+  gv.set(gv64);
 };

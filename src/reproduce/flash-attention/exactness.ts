@@ -48,12 +48,12 @@ function maxDiff(a: T.Tensor, b: T.Tensor): number {
 function runCase(c: ExactCase, dtype: 'f32' | 'f64', impl: 'naive' | 'fused' | 'flash1') {
   // f32 inputs are the f64 inputs rounded, so all three paths see the same numbers.
   const rng = new Rng(11);
-  const mk = (shape: number[]) => T.randn(shape, { rng, dtype: 'f64' }).cast(dtype).detach().setRequiresGrad();
+  const mk = (shape: number[]) => T.randn(shape, { rng, dtype: 'f64' }).cast('f32').cast(dtype).detach().setRequiresGrad();
   const q = mk([c.b, c.hq, c.nq, c.d]);
   const k = mk([c.b, c.hkv, c.nk, c.d]);
   const v = mk([c.b, c.hkv, c.nk, c.d]);
   const bias = c.bias ? mk([1, c.hq, c.nq, c.nk]) : undefined;
-  const go = T.randn([c.b, c.hq, c.nq, c.d], { rng, dtype: 'f64' }).cast(dtype);
+  const go = T.randn([c.b, c.hq, c.nq, c.d], { rng, dtype: 'f64' }).cast('f32').cast(dtype);
   const { out, lse } = T.attentionWithLse(q, k, v, { ...c.opts, bias, impl });
   out.backward(go);
   const named: [string, T.Tensor][] = [['O', out], ['dQ', q.grad!], ['dK', k.grad!], ['dV', v.grad!]];
