@@ -5,13 +5,18 @@ import type { DecoderLM } from '../models/index.ts';
 import type { Linear, Activation } from '../nn/index.ts';
 import type { CausalLm, CausalLmConfig, ForwardStep } from './causal-lm.ts';
 import type { KvCache } from './kv-cache.ts';
-import { addRows, embedRows, linearRows, mulInPlace, normRows, unaryInPlace } from './kernel-rows.ts';
+import { addRows, embedRows, linearRows, mulInPlace, normRows, transposeRows, unaryInPlace } from './kernel-rows.ts';
 
 const f32 = (t: { data: unknown }): Float32Array => t.data as Float32Array;
 
+/**
+ * Runs a DecoderLM through a KvCache. It keeps (in, out) copies of the weights made when first used,
+ * so build a new runner after changing the model's weights.
+ */
 export class DecoderLmRunner implements CausalLm {
   readonly config: CausalLmConfig;
   private readonly invFreq: Float64Array;
+  private readonly transposed = new Map<Float32Array, Float32Array>();
 
   constructor(readonly model: DecoderLM) {
     const c = model.config;
@@ -36,18 +41,18 @@ export class DecoderLmRunner implements CausalLm {
       let k: Float32Array;
       let v: Float32Array;
       if (a.qkvProj) {
-        const qkv = linear(h, a.qkvProj, rows); // (rows, (H + 2KV)·D): [q | k | v]
+        const qkv = this.linear(h, a.qkvProj, rows); // (rows, (H + 2KV)·D): [q | k | v]
         [q, k, v] = splitRows(qkv, rows, [H * D, KV * D, KV * D]);
       } else {
-        [q, k, v] = [linear(h, a.qProj!, rows), linear(h, a.kProj!, rows), linear(h, a.vProj!, rows)];
+        [q, k, v] = [this.linear(h, a.qProj!, rows), this.linear(h, a.kProj!, rows), this.linear(h, a.vProj!, rows)];
       }
       if (a.rope) { this.rope(q, pos, H); this.rope(k, pos, KV); }
-      addRows(x, linear(cache.attend(l, q, k, v), a.outProj, rows), rows, c.dim);
+      addRows(x, this.linear(cache.attend(l, q, k, v), a.outProj, rows), rows, c.dim);
       const h2 = this.norm(x, blk.ln2, rows);
       const mlp = blk.mlp;
       const f = 'fc' in mlp
-        ? linear(unaryInPlace(mlp.activation, linear(h2, mlp.fc, rows)), mlp.proj, rows)
-        : linear(mulInPlace(unaryInPlace('silu', linear(h2, mlp.gate, rows)), linear(h2, mlp.up, rows)), mlp.down, rows);
+        ? this.linear(unaryInPlace(mlp.activation, this.linear(h2, mlp.fc, rows)), mlp.proj, rows)
+        : this.linear(mulInPlace(unaryInPlace('silu', this.linear(h2, mlp.gate, rows)), this.linear(h2, mlp.up, rows)), mlp.down, rows);
       addRows(x, f, rows, c.dim);
     });
     cache.end();
@@ -59,7 +64,18 @@ export class DecoderLmRunner implements CausalLm {
       outRows = b;
     }
     const hf = this.norm(x, m.lnF, outRows);
-    return m.lmHead ? linear(hf, m.lmHead, outRows) : linearRows(hf, wte, null, outRows, c.dim, c.vocabSize); // (rows, V)
+    return m.lmHead ? this.linear(hf, m.lmHead, outRows) : linearRows(hf, this.weightT(wte, c.vocabSize, c.dim), null, outRows, c.dim, c.vocabSize); // (rows, V)
+  }
+
+  private linear(x: Float32Array, l: Linear, rows: number): Float32Array {
+    const [out, inF] = l.weight.shape;
+    return linearRows(x, this.weightT(f32(l.weight), out, inF), l.bias ? f32(l.bias) : null, rows, inF, out);
+  }
+
+  private weightT(w: Float32Array, n: number, k: number): Float32Array {
+    let wt = this.transposed.get(w);
+    if (!wt) this.transposed.set(w, wt = transposeRows(w, n, k));
+    return wt;
   }
 
   private norm(x: Float32Array, n: DecoderLM['lnF'], rows: number): Float32Array {
@@ -88,11 +104,6 @@ export class DecoderLmRunner implements CausalLm {
       }
     }
   }
-}
-
-function linear(x: Float32Array, l: Linear, rows: number): Float32Array {
-  const [out, inF] = l.weight.shape;
-  return linearRows(x, f32(l.weight), l.bias ? f32(l.bias) : null, rows, inF, out);
 }
 
 function splitRows(x: Float32Array, rows: number, widths: number[]): Float32Array[] {

@@ -40,6 +40,12 @@ for (const backend of backends) {
     const rows = target.forward([7, seq[6], 8], 3, 1, batch).subarray(v, 2 * v);
     assert.deepEqual(Array.from(multi), Array.from(step));
     assert.deepEqual(Array.from(rows), Array.from(step));
+    // 5 rows × 4 tokens: over 16 rows the native GEMM packs its operands, the sums stay the same
+    const wide = createCache(target, 5);
+    const others = (r: number, n: number) => Array.from({ length: n }, (_, j) => (r * 31 + j * 7) % v);
+    target.forward([...others(0, 6), ...seq.slice(0, 6), ...others(2, 6), ...others(3, 6), ...others(4, 6)], 5, 6, wide);
+    const big = target.forward([...others(5, 4), ...seq.slice(6, 10), ...others(6, 4), ...others(7, 4), ...others(8, 4)], 5, 4, wide);
+    assert.deepEqual(Array.from(big.subarray(4 * v, 5 * v)), Array.from(step));
     // left-padded next to a longer row: the same keys from its first real entry, the same logits
     const padded = createCache(target, 2);
     const mask = [0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1];
