@@ -8,8 +8,10 @@ import type { UnaryOp } from '../spec/backend.ts';
 /** y (rows, n) = x (rows, k) · wt (+ bias) with wt (k, n), a Linear's weight transposed once. */
 export function linearRows(x: Float32Array, wt: Float32Array, bias: Float32Array | null, rows: number, k: number, n: number): Float32Array {
   const y = new Float32Array(rows * n);
-  kernel('matmul')(x, wt, y, { batch: 1, m: rows, n, k, transA: false, transB: false, strideA: 0, strideB: 0 });
-  return bias ? addRows(y, bias, rows, n) : y;
+  // The bias is copied in and the product accumulated onto it: one kernel call instead of two.
+  if (bias) for (let r = 0; r < rows; r++) y.set(bias, r * n);
+  kernel('matmul')(x, wt, y, { batch: 1, m: rows, n, k, transA: false, transB: false, strideA: 0, strideB: 0, accumulate: bias !== null });
+  return y;
 }
 
 /**
