@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { loadNativeAddon, nativeUnavailableReason } from '../src/backends/native/index.ts';
 import { referenceBackend } from '../src/backends/reference/index.ts';
@@ -42,6 +42,7 @@ const rounds = Number(opts.rounds ?? (opts.quick ? 1 : 3));
 const root = new URL('..', import.meta.url).pathname;
 const PYTHON = '/usr/bin/python3';
 
+const loadBefore = loadavg()[0];
 const addon = loadNativeAddon();
 if (addon === null) {
   console.error(`bench:kernels: the native backend is unavailable (${nativeUnavailableReason()})`);
@@ -160,7 +161,7 @@ if (bandwidth.length) {
 const results = {
   date: new Date().toISOString(),
   command: `npm run bench:kernels${opts.quick ? ' -- --quick' : ''}${opts.rounds ? ` --rounds ${opts.rounds}` : ''}`,
-  machine: { cpu: cpus()[0]?.model ?? null, cores: cpus().length },
+  machine: { cpu: cpus()[0]?.model ?? null, cores: cpus().length, loadAverage1m: { start: loadBefore, end: loadavg()[0] } },
   native: info,
   fmaPeakPerCore: fmaPeak,
   timing: { ...timing, rounds },

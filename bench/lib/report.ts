@@ -2,7 +2,7 @@
 export interface KernelsResults {
   date: string;
   command: string;
-  machine: { cpu: string | null; cores: number };
+  machine: { cpu: string | null; cores: number; loadAverage1m?: { start: number; end: number } };
   native: { isa: string; gemmKernel: string; kc: number };
   fmaPeakPerCore: number | null;
   timing: { minTime: number; reps: number; rounds: number };
@@ -21,7 +21,7 @@ export function renderReport(r: KernelsResults): string {
   const lines = [
     '# Kernel benchmark',
     '',
-    `Command: \`${r.command}\` — ${r.date}, ${r.machine.cpu ?? '?'} (${r.machine.cores} cores, shared with other work).`,
+    `Command: \`${r.command}\` — ${r.date}, ${r.machine.cpu ?? '?'} (${r.machine.cores} cores, shared with other work${r.machine.loadAverage1m ? `; 1-minute load average ${r.machine.loadAverage1m.start.toFixed(1)} at the start, ${r.machine.loadAverage1m.end.toFixed(1)} at the end` : ''}).`,
     `Tessera native: ${r.native.isa}, GEMM micro-kernel ${r.native.gemmKernel}, K block ${r.native.kc}; FMA peak of one core measured here: ${f(r.fmaPeakPerCore)} GFLOP/s. Peer: ${peer}.`,
     `Each number: median of ${r.timing.reps} samples of >= ${r.timing.minTime * 1000} ms; GEMM: median over ${r.timing.rounds} rounds alternating native and OpenBLAS.`,
     '',
