@@ -15,7 +15,11 @@
         "native/src/rows.c",
         "native/src/norm.c",
         "native/src/index.c",
-        "native/src/adamw.c"
+        "native/src/adamw.c",
+        "native/src/attention-util.c",
+        "native/src/attention-fwd.c",
+        "native/src/attention-bwd.c",
+        "native/src/attention-addon.c"
       ],
       "cflags": ["-std=c11", "-O3", "-fno-math-errno", "-ffp-contract=off", "-D_GNU_SOURCE", "-Wall", "-Wno-unused-function"],
       "cflags!": ["-O2", "-O0"],

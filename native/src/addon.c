@@ -464,6 +464,9 @@ FN(js_info) {
   return obj;
 }
 
+/* Fused attention bindings live beside their kernels (native/src/attention-addon.c). */
+void ts_attention_exports(napi_env env, napi_value exports);
+
 static napi_value init(napi_env env, napi_value exports) {
   struct { const char *name; napi_callback fn; } fns[] = {
     {"info", js_info}, {"setThreads", js_set_threads}, {"setIsa", js_set_isa},
@@ -480,6 +483,7 @@ static napi_value init(napi_env env, napi_value exports) {
     napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].fn, NULL, &f);
     napi_set_named_property(env, exports, fns[i].name, f);
   }
+  ts_attention_exports(env, exports);
   return exports;
 }
 

@@ -21,7 +21,7 @@ export interface DecoderConfig {
   tieEmbeddings?: boolean;
   activation?: Activation;
   dropout?: number;
-  /** Attention path: 'matmul' (default) or the engine's 'fused' kernel. */
+  /** Attention path: the engine's 'fused' kernel (default) or 'matmul' (the composed scores-softmax-V path). */
   attention?: AttentionImpl;
   /** Std of the normal init (default 0.02). */
   initStd?: number;

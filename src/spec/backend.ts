@@ -74,6 +74,17 @@ export interface AttentionParams {
   /** Dropout probability on the attention weights; the keep-mask is a pure function of (seed, b, h, i, j). */
   readonly dropout: number;
   readonly seed: number;
+  /** Sliding window: query i sees keys in [i + o - windowLeft, i + o + windowRight], o = nk - nq; -1 or absent = unbounded. */
+  readonly windowLeft?: number;
+  readonly windowRight?: number;
+  /** Additive bias, contiguous rows (…, nq, nk) at b·biasBatchStride + h·biasHeadStride (0 = broadcast). */
+  readonly bias?: FloatArray | null;
+  readonly biasBatchStride?: number;
+  readonly biasHeadStride?: number;
+  /** Softcap c > 0: scores become c·tanh(s / c) after scaling, before the bias; 0 or absent = none. */
+  readonly softcap?: number;
+  /** Loop order: 2 = FlashAttention-2 (default), 1 = FlashAttention-1 (outer loop over key blocks). */
+  readonly loopOrder?: 1 | 2;
 }
 
 /** Every kernel a backend may provide. Arrays are contiguous unless typed StridedView. */
@@ -125,9 +136,12 @@ export interface Kernels {
   indexAdd(g: FloatArray, ids: Int32Array, gtable: FloatArray, cols: number): void;
   /** Fused attention forward: writes out (batch, headsQ, nq, d) and the row log-sum-exp lse (batch, headsQ, nq). */
   attention(q: FloatArray, k: FloatArray, v: FloatArray, out: FloatArray, lse: FloatArray, p: AttentionParams): void;
-  /** Its backward with recomputation from lse: writes gq, gk, gv (gk, gv summed over a KV head's query heads). */
+  /**
+   * Its backward with recomputation from lse: writes gq, gk, gv (gk, gv summed over a KV head's query heads)
+   * and, when given, gbias (batch, headsQ, nq, nk) = dS for visible entries (the caller zero-fills it).
+   */
   attentionGrad(q: FloatArray, k: FloatArray, v: FloatArray, out: FloatArray, lse: FloatArray, gout: FloatArray,
-    gq: FloatArray, gk: FloatArray, gv: FloatArray, p: AttentionParams): void;
+    gq: FloatArray, gk: FloatArray, gv: FloatArray, p: AttentionParams, gbias?: FloatArray | null): void;
   /** One fused AdamW step in place on p, m, v with gradient g (decoupled weight decay). */
   adamw(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: AdamWParams): void;
 }

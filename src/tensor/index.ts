@@ -13,5 +13,6 @@ export {
 export type { AllocStats } from './engine.ts';
 export { isFloat, bytesOf, DTYPES } from './dtype.ts';
 export type { DType, Storage, FloatArray } from './dtype.ts';
-export { attention, attentionFused, attentionNaive } from './fast/attention.ts';
-export type { AttentionOptions } from './fast/attention.ts';
+export { attention, attentionWithLse, attentionFused, attentionNaive, prepareAttention } from './fast/attention.ts';
+export { mergeAttention } from './fast/attention-merge.ts';
+export type { AttentionOptions, PreparedAttention } from './fast/attention.ts';

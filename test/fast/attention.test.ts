@@ -14,7 +14,7 @@ function maxAbsDiff(a: T.Tensor, b: T.Tensor): number {
 }
 const maxAbs = (a: T.Tensor) => Math.max(...a.toFlatArray().map(Math.abs));
 
-interface Case { name: string; b: number; hq: number; hkv: number; nq: number; nk: number; d: number; opts: AttentionOptions }
+interface Case { name: string; b: number; hq: number; hkv: number; nq: number; nk: number; d: number; opts: AttentionOptions; bias?: boolean; impl?: 'fused' | 'flash1' }
 const cases: Case[] = [
   { name: 'base', b: 1, hq: 2, hkv: 2, nq: 33, nk: 33, d: 16, opts: {} },
   { name: 'causal', b: 1, hq: 2, hkv: 2, nq: 65, nk: 65, d: 8, opts: { causal: true } },
@@ -23,26 +23,37 @@ const cases: Case[] = [
   { name: 'gqa 4/2', b: 1, hq: 4, hkv: 2, nq: 20, nk: 20, d: 8, opts: { causal: true } },
   { name: 'key padding', b: 3, hq: 2, hkv: 2, nq: 9, nk: 9, d: 8, opts: { keyLengths: [9, 4, 0] } },
   { name: 'dropout', b: 1, hq: 2, hkv: 1, nq: 12, nk: 12, d: 8, opts: { dropout: 0.25, seed: 7, causal: true } },
+  { name: 'bias (gradient)', b: 2, hq: 2, hkv: 1, nq: 9, nk: 140, d: 19, opts: { causal: true }, bias: true },
+  { name: 'window', b: 1, hq: 2, hkv: 2, nq: 150, nk: 150, d: 16, opts: { window: [20, 3] } },
+  { name: 'softcap', b: 1, hq: 2, hkv: 2, nq: 30, nk: 30, d: 16, opts: { softcap: 1.5 } },
+  { name: 'ALiBi', b: 1, hq: 2, hkv: 2, nq: 30, nk: 40, d: 16, opts: { alibiSlopes: [0.5, 0.25], causal: true } },
+  { name: 'FA1 order', b: 1, hq: 2, hkv: 1, nq: 70, nk: 70, d: 8, opts: { keyLengths: [50] }, impl: 'flash1' },
+  { name: 'd=59, N=257, padding + dropout', b: 2, hq: 4, hkv: 2, nq: 257, nk: 257, d: 59, opts: { causal: true, keyLengths: [257, 1], dropout: 0.1, seed: 3 } },
 ];
 
 function inputs(c: Case, dtype: 'f32' | 'f64', seed: number) {
+  // f32 inputs are the f64 draws rounded, so every path sees the same numbers.
   const rng = new T.Rng(seed);
-  const mk = (shape: number[]) => T.randn(shape, { rng, dtype, requiresGrad: true });
-  return { q: mk([c.b, c.hq, c.nq, c.d]), k: mk([c.b, c.hkv, c.nk, c.d]), v: mk([c.b, c.hkv, c.nk, c.d]), go: T.randn([c.b, c.hq, c.nq, c.d], { rng, dtype }) };
+  const mk = (shape: number[]) => T.randn(shape, { rng, dtype: 'f64' }).cast('f32').cast(dtype).detach().setRequiresGrad();
+  const q = mk([c.b, c.hq, c.nq, c.d]);
+  const k = mk([c.b, c.hkv, c.nk, c.d]);
+  const v = mk([c.b, c.hkv, c.nk, c.d]);
+  const bias = c.bias ? mk([c.b, 1, c.nq, c.nk]) : undefined;
+  return { q, k, v, bias, go: T.randn([c.b, c.hq, c.nq, c.d], { rng, dtype: 'f64' }).cast('f32').cast(dtype) };
 }
 
 for (const c of cases) {
   test(`attention ${c.name}: fused error ≤ 2·naive error + 4·ε·max|ref| (forward and gradients)`, () => {
-    const run = (dtype: 'f32' | 'f64', impl: 'fused' | 'naive') => {
-      const { q, k, v, go } = inputs(c, dtype, 11);
-      const o = T.attention(q, k, v, { ...c.opts, impl });
+    const run = (dtype: 'f32' | 'f64', impl: 'fused' | 'flash1' | 'naive') => {
+      const { q, k, v, bias, go } = inputs(c, dtype, 11);
+      const o = T.attention(q, k, v, { ...c.opts, bias, impl });
       o.backward(go);
-      return [o, q.grad!, k.grad!, v.grad!].map((t) => t.detach());
+      return [o, q.grad!, k.grad!, v.grad!, ...(bias ? [bias.grad!] : [])].map((t) => t.detach().cast('f64'));
     };
     const ref = run('f64', 'naive');
     const naive = run('f32', 'naive');
-    const fused = run('f32', 'fused');
-    ['out', 'dq', 'dk', 'dv'].forEach((name, i) => {
+    const fused = run('f32', c.impl ?? 'fused');
+    ['out', 'dq', 'dk', 'dv', 'dbias'].slice(0, ref.length).forEach((name, i) => {
       const errN = maxAbsDiff(naive[i], ref[i]);
       const errF = maxAbsDiff(fused[i], ref[i]);
       const bound = 2 * errN + 4 * EPS32 * maxAbs(ref[i]);

@@ -6,12 +6,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Storage } from '../../spec/backend.ts';
+import type { NativeAttentionAddon } from './attention.ts';
 
 type F32 = Float32Array;
 type Strides = readonly number[];
 
 /** The functions exported by native/src/addon.c; argument order follows the C side. */
-export interface NativeAddon {
+export interface NativeAddon extends NativeAttentionAddon {
   info(): { isa: string; detectedIsa: string; gemmKernel: string; threads: number; kc: number };
   setThreads(n: number): void;
   setIsa(isa: string): void;

@@ -4,6 +4,7 @@
 import type { BinaryOp, Kernels, ReduceOp, StridedView, Storage, UnaryGradOp, UnaryOp, FloatArray } from '../../spec/backend.ts';
 import { fail } from '../../util/errors.ts';
 import type { NativeAddon } from './addon.ts';
+import { nativeAttentionKernels } from './attention.ts';
 
 // Order matches the enums in native/src/elementwise.c and native/src/rows.c.
 const unaryCodes: Record<UnaryOp, number> = {
@@ -27,12 +28,10 @@ function missing(kernel: string): never {
   return fail(`native.${kernel}`, 'these dtypes are not taken by the native backend and no fallback was given');
 }
 
-/** Fused attention is served by the fallback backend for now. */
-export type NativeLacks = 'attention' | 'attentionGrad';
-
 /** Kernels backed by `addon`; `fallback` serves dtype combinations the C side does not take. */
-export function nativeKernels(addon: NativeAddon, fallback?: Partial<Kernels>): Omit<Kernels, NativeLacks> {
+export function nativeKernels(addon: NativeAddon, fallback?: Partial<Kernels>): Kernels {
   return {
+    ...nativeAttentionKernels(addon, fallback),
     unary(op, x, out) {
       addon.unary(unaryCodes[op], f32('unary', 'x', x), f32('unary', 'out', out));
     },

@@ -1,20 +1,23 @@
 // Reference fused attention, FlashAttention-2 loop order: each query row streams key blocks of a
 // fixed width from key 0 with an online softmax (running max m, running sum l, unnormalised
 // output acc), and saves only its log-sum-exp. The backward recomputes the probabilities from it.
+// The FA1 loop order (outer loop over key blocks) lives in attention-fa1.ts.
 import type { AttentionParams, FloatArray, Kernels } from '../../spec/backend.ts';
 import { keeps } from '../../util/keep-mask.ts';
+import { attentionFa1 } from './attention-fa1.ts';
+import { KEY_BLOCK, keyRange, scoreOf } from './attention-mask.ts';
 
-/** Key block width; fixed, never chosen from the shapes, so a row's rounding is batch-invariant. */
-export const KEY_BLOCK = 64;
+export { KEY_BLOCK, keyRange, scoreOf };
 
-/** Last key index visible to query i (exclusive bound), or -1 none; causal is bottom-right aligned. */
-function keyEnd(p: AttentionParams, b: number, i: number): number {
-  const len = p.keyLengths ? Math.min(p.keyLengths[b], p.nk) : p.nk;
-  return p.causal ? Math.min(len, i + (p.nk - p.nq) + 1) : len;
+function dotRow(a: FloatArray, ao: number, b: FloatArray, bo: number, d: number): number {
+  let s = 0;
+  for (let c = 0; c < d; c++) s += a[ao + c] * b[bo + c];
+  return s;
 }
 
 export const attention: Kernels['attention'] = (q, k, v, out, lse, p) => {
-  const { d, nq, nk, headsQ, headsKV, scale, dropout } = p;
+  if (p.loopOrder === 1) return attentionFa1(q, k, v, out, lse, p);
+  const { d, nq, nk, headsQ, headsKV, dropout } = p;
   const group = headsQ / headsKV;
   const acc = new Float64Array(d);
   const s = new Float64Array(KEY_BLOCK);
@@ -23,26 +26,24 @@ export const attention: Kernels['attention'] = (q, k, v, out, lse, p) => {
       const kvBase = (b * headsKV + Math.floor(h / group)) * nk * d;
       for (let i = 0; i < nq; i++) {
         const qo = ((b * headsQ + h) * nq + i) * d;
-        const end = keyEnd(p, b, i);
+        const [lo, hi] = keyRange(p, b, i);
         let m = -Infinity;
         let l = 0;
         acc.fill(0);
-        // Blocks wholly past `end` are skipped: they would add exact zeros (masked entries).
-        for (let j0 = 0; j0 < end; j0 += KEY_BLOCK) {
-          const j1 = Math.min(j0 + KEY_BLOCK, end);
+        // Blocks wholly outside [lo, hi) are skipped: they would add exact zeros (masked entries).
+        for (let j0 = Math.floor(lo / KEY_BLOCK) * KEY_BLOCK; j0 < hi; j0 += KEY_BLOCK) {
+          const j1 = Math.min(j0 + KEY_BLOCK, hi);
           let bm = -Infinity;
-          for (let j = j0; j < j1; j++) {
-            let dot = 0;
-            const ko = kvBase + j * d;
-            for (let c = 0; c < d; c++) dot += q[qo + c] * k[ko + c];
-            s[j - j0] = dot * scale;
+          for (let j = Math.max(j0, lo); j < j1; j++) {
+            s[j - j0] = scoreOf(p, b, h, i, j, dotRow(q, qo, k, kvBase + j * d, d));
             if (s[j - j0] > bm) bm = s[j - j0];
           }
           const mNew = Math.max(m, bm);
+          if (mNew === -Infinity) continue;
           const alpha = m === -Infinity ? 0 : Math.exp(m - mNew);
           l *= alpha;
           for (let c = 0; c < d; c++) acc[c] *= alpha;
-          for (let j = j0; j < j1; j++) {
+          for (let j = Math.max(j0, lo); j < j1; j++) {
             const pj = Math.exp(s[j - j0] - mNew);
             l += pj;
             if (!keeps(p.seed, b, h, i, j, dropout)) continue;
@@ -60,45 +61,61 @@ export const attention: Kernels['attention'] = (q, k, v, out, lse, p) => {
   }
 };
 
-export const attentionGrad: Kernels['attentionGrad'] = (q, k, v, out, lse, gout, gq, gk, gv, p) => {
+export const attentionGrad: Kernels['attentionGrad'] = (q, k, v, out, lse, gout, gq, gk, gv, p, gbias) => {
   const { d, nq, nk, headsQ, headsKV, scale, dropout } = p;
   const group = headsQ / headsKV;
+  const cap = p.softcap ?? 0;
   gq.fill(0);
-  gk.fill(0);
-  gv.fill(0);
+  // dK and dV sum over many rows: accumulate in float64 and round once at the end.
+  const gk64 = new Float64Array(gk.length);
+  const gv64 = new Float64Array(gv.length);
   const gqRow = new Float64Array(d);
   for (let b = 0; b < p.batch; b++) {
     for (let h = 0; h < headsQ; h++) {
       const kvBase = (b * headsKV + Math.floor(h / group)) * nk * d;
       for (let i = 0; i < nq; i++) {
         const row = (b * headsQ + h) * nq + i;
-        const L = lse[row];
-        if (L === -Infinity) continue; // fully masked row: zero gradients
+        if (lse[row] === -Infinity) continue; // fully masked row: zero gradients
         const qo = row * d;
-        // D = rowsum(dO ∘ O): a length-d dot product instead of a length-nk reduction.
+        const [lo, hi] = keyRange(p, b, i);
+        // The native kernel recomputes P from the saved LSE and takes D = rowsum(dO ∘ O). This oracle
+        // recomputes both row statistics in float64 instead (L by an online pass, D = Σ_j P_ij·dP_ij,
+        // equal to rowsum(dO ∘ O) in exact arithmetic), so it inherits no f32 rounding of L or O.
+        let m = -Infinity;
+        let l = 0;
+        for (let j = lo; j < hi; j++) {
+          const sj = scoreOf(p, b, h, i, j, dotRow(q, qo, k, kvBase + j * d, d));
+          if (sj > m) { l = l * Math.exp(m - sj) + 1; m = sj; } else l += Math.exp(sj - m);
+        }
+        const L = m + Math.log(l);
         let D = 0;
-        for (let c = 0; c < d; c++) D += gout[qo + c] * out[qo + c];
-        gqRow.fill(0);
-        const end = keyEnd(p, b, i);
-        for (let j = 0; j < end; j++) {
+        for (let j = lo; j < hi; j++) {
           const ko = kvBase + j * d;
-          let dot = 0;
-          for (let c = 0; c < d; c++) dot += q[qo + c] * k[ko + c];
-          const P = Math.exp(dot * scale - L);
+          if (!keeps(p.seed, b, h, i, j, dropout)) continue;
+          D += (Math.exp(scoreOf(p, b, h, i, j, dotRow(q, qo, k, ko, d)) - L) * dotRow(gout, qo, v, ko, d)) / (1 - dropout);
+        }
+        gqRow.fill(0);
+        for (let j = lo; j < hi; j++) {
+          const ko = kvBase + j * d;
+          const dot = dotRow(q, qo, k, ko, d);
+          const P = Math.exp(scoreOf(p, b, h, i, j, dot) - L);
           const kept = keeps(p.seed, b, h, i, j, dropout);
           const zs = kept ? 1 / (1 - dropout) : 0;
-          let dP = 0;
-          for (let c = 0; c < d; c++) dP += gout[qo + c] * v[ko + c];
-          dP *= zs;
-          if (kept) for (let c = 0; c < d; c++) gv[ko + c] += P * zs * gout[qo + c];
-          const dS = P * (dP - D) * scale;
+          const dP = dotRow(gout, qo, v, ko, d) * zs;
+          if (kept) for (let c = 0; c < d; c++) gv64[ko + c] += P * zs * gout[qo + c];
+          let dS = P * (dP - D);
+          if (gbias) gbias[row * nk + j] = dS;
+          if (cap > 0) dS *= 1 - Math.tanh((dot * scale) / cap) ** 2;
+          dS *= scale;
           for (let c = 0; c < d; c++) {
             gqRow[c] += dS * k[ko + c];
-            gk[ko + c] += dS * q[qo + c];
+            gk64[ko + c] += dS * q[qo + c];
           }
         }
         for (let c = 0; c < d; c++) gq[qo + c] = gqRow[c];
       }
     }
   }
+  gk.set(gk64);
+  gv.set(gv64);
 };

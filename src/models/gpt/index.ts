@@ -15,7 +15,7 @@ export const gpt: ModelType = {
       tieEmbeddings: c.tieEmbeddings ?? true,
       activation: c.activation ?? 'geluTanh',
       dropout: c.dropout ?? 0,
-      attention: c.attention ?? 'matmul',
+      attention: c.attention ?? 'fused',
       initStd: c.initStd ?? 0.02,
       seed: c.seed ?? 0,
       arch: { norm: 'layerNorm', mlp: 'mlp', positions: 'learned', bias: true, fusedQkv: true, scaledResidualInit: true },

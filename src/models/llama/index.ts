@@ -16,7 +16,7 @@ export const llama: ModelType = {
       tieEmbeddings: c.tieEmbeddings ?? false,
       activation: 'silu',
       dropout: c.dropout ?? 0,
-      attention: c.attention ?? 'matmul',
+      attention: c.attention ?? 'fused',
       initStd: c.initStd ?? 0.02,
       seed: c.seed ?? 0,
       arch: { norm: 'rmsNorm', mlp: 'swiglu', positions: 'rope', bias: false, fusedQkv: false, scaledResidualInit: false },

@@ -33,8 +33,8 @@ export interface AttentionOptions {
   ropeTheta?: number;
   dropout?: number;
   /**
-   * 'matmul' (default): scores by batched matmul, mask added, softmax, then ·V.
-   * 'fused': the engine's fused attention kernel (online softmax, no (T, S) scores kept).
+   * 'matmul': scores by batched matmul, mask added, softmax, then ·V.
+   * 'fused' (default): the engine's fused attention kernel (online softmax, no (T, S) scores kept).
    */
   impl?: AttentionImpl;
   rng?: Rng;
@@ -79,7 +79,7 @@ export class CausalSelfAttention extends Module {
     this.attnDrop = new Dropout(opts.dropout ?? 0, opts.rng);
     this.residDrop = new Dropout(opts.dropout ?? 0, opts.rng);
     this.rope = opts.ropeTheta !== undefined ? new Rope(hd, opts.ropeTheta) : null;
-    this.impl = opts.impl ?? 'matmul';
+    this.impl = opts.impl ?? 'fused';
   }
 
   /** x (B, T, C) → (B, T, C). With a cache, x holds the new positions cache.pos.. only. */

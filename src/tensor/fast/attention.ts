@@ -1,35 +1,72 @@
 // Scaled dot-product attention: the fused kernel (FlashAttention-2: online softmax, only the row
 // log-sum-exp saved, probabilities recomputed in the backward) and its composed fallback, the
-// naive softmax(QKᵀ·τ + mask)·V that materialises the (nq, nk) scores.
+// naive softmax(QKᵀ·τ + bias, masked)·V that materialises the (nq, nk) scores (attention-naive.ts).
 import type { AttentionParams, FloatArray } from '../../spec/backend.ts';
 import { Tensor } from '../tensor.ts';
 import { kernel } from '../engine.ts';
 import { record } from '../autograd.ts';
 import { fail, fmtShape } from '../../util/errors.ts';
-import { keeps } from '../../util/keep-mask.ts';
-import { contiguous, expand, permute, reshape, transpose } from '../ops/view.ts';
-import { matmul } from '../ops/matmul.ts';
-import { mul, where } from '../ops/elementwise.ts';
-import { softmax } from '../ops/nn.ts';
+import { contiguous, expand, permute, reshape } from '../ops/view.ts';
+import { sumTo } from '../ops/reduce.ts';
+import { attentionNaive } from './attention-naive.ts';
+
+export { attentionNaive };
 
 export interface AttentionOptions {
-  /** Bottom-right aligned causal mask: query i sees keys j <= i + (nk - nq). */
+  /** Bottom-right aligned causal mask: query i sees keys j <= i + (nk - nq) (flash-attn ≥ 2.1; PyTorch's is_causal is top-left). */
   causal?: boolean;
   /** Score scale τ; default 1/sqrt(d). */
   scale?: number;
   /** Valid key count per batch row (key padding). */
   keyLengths?: readonly number[] | Int32Array;
+  /** Additive bias broadcastable to (B, Hq, Nq, Nk), added after scaling and softcap; gets a gradient when it requires one. */
+  bias?: Tensor;
+  /** ALiBi: per-query-head slopes; adds slope_h·(j − i − (nk − nq)) to the scores. */
+  alibiSlopes?: readonly number[];
+  /** Sliding window [left, right] around the (bottom-right) diagonal; -1 = unbounded. */
+  window?: readonly [number, number];
+  /** Softcap c > 0: scores become c·tanh(s / c) (after scaling, before the bias). */
+  softcap?: number;
   /** Attention-weight dropout probability (applied only when training is not false). */
   dropout?: number;
   training?: boolean;
   seed?: number;
   /** 'bhnd' (PyTorch SDPA, default) or 'bnhd' (flash-attn). */
   layout?: 'bhnd' | 'bnhd';
-  /** 'auto' uses the fused kernel; 'naive' forces the composed path. */
-  impl?: 'auto' | 'fused' | 'naive';
+  /** 'auto' / 'fused' / 'flash2': the fused kernel (FA2 order); 'flash1': FA1 loop order; 'naive': the composed path. */
+  impl?: 'auto' | 'fused' | 'flash2' | 'flash1' | 'naive';
 }
 
-function params(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): AttentionParams {
+/** Validated kernel parameters plus the bias as a kernel-ready (Bb, Hb, nq, nk) tensor. */
+export interface PreparedAttention {
+  params: AttentionParams;
+  bias: Tensor | null;
+}
+
+function prepareBias(opts: AttentionOptions, batch: number, headsQ: number, nq: number, nk: number, dtype: Tensor['dtype']): Tensor | null {
+  let bias = opts.bias ?? null;
+  if (bias) {
+    if (bias.ndim > 4) fail('attention', `bias must have at most 4 dims, got ${fmtShape(bias.shape)}`);
+    const s4 = [...Array(4 - bias.ndim).fill(1), ...bias.shape];
+    const ok = (s4[0] === 1 || s4[0] === batch) && (s4[1] === 1 || s4[1] === headsQ) && (s4[2] === 1 || s4[2] === nq) && (s4[3] === 1 || s4[3] === nk);
+    if (!ok) fail('attention', `bias ${fmtShape(bias.shape)} must broadcast to (${batch}, ${headsQ}, ${nq}, ${nk})`);
+    if (bias.dtype !== dtype) fail('attention', `bias dtype ${bias.dtype} must match q (${dtype})`);
+    bias = reshape(bias, s4);
+  }
+  if (opts.alibiSlopes) {
+    if (opts.alibiSlopes.length !== headsQ) fail('attention', `alibiSlopes has ${opts.alibiSlopes.length} entries, expected one per query head (${headsQ})`);
+    const a = Tensor.empty([1, headsQ, nq, nk], dtype);
+    const o = nk - nq;
+    for (let h = 0; h < headsQ; h++) for (let i = 0; i < nq; i++) for (let j = 0; j < nk; j++) {
+      a.data[(h * nq + i) * nk + j] = opts.alibiSlopes[h] * (j - i - o);
+    }
+    bias = bias ? bias.add(a) : a;
+  }
+  return bias;
+}
+
+/** Checks shapes and options and builds the kernel parameters. */
+export function prepareAttention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): PreparedAttention {
   if (q.ndim !== 4 || k.ndim !== 4 || v.ndim !== 4) {
     fail('attention', `q, k, v must be 4-D (batch, heads, n, d), got ${fmtShape(q.shape)}, ${fmtShape(k.shape)}, ${fmtShape(v.shape)}`);
   }
@@ -47,73 +84,73 @@ function params(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): Attent
   }
   const dropout = opts.training === false ? 0 : opts.dropout ?? 0;
   if (!(dropout >= 0 && dropout < 1)) fail('attention', `dropout must be in [0, 1), got ${dropout}`);
+  const [wl, wr] = opts.window ?? [-1, -1];
+  if (!Number.isInteger(wl) || !Number.isInteger(wr) || wl < -1 || wr < -1) fail('attention', `window must be two integers ≥ -1, got [${wl}, ${wr}]`);
+  const softcap = opts.softcap ?? 0;
+  if (!(softcap >= 0)) fail('attention', `softcap must be ≥ 0, got ${softcap}`);
+  const bias = prepareBias(opts, batch, headsQ, nq, nk, q.dtype);
   return {
-    batch, headsQ, headsKV, nq, nk, d,
-    scale: opts.scale ?? 1 / Math.sqrt(d),
-    causal: opts.causal ?? false,
-    keyLengths, dropout, seed: opts.seed ?? 0,
+    bias,
+    params: {
+      batch, headsQ, headsKV, nq, nk, d,
+      scale: opts.scale ?? 1 / Math.sqrt(d),
+      causal: opts.causal ?? false,
+      keyLengths, dropout, seed: opts.seed ?? 0,
+      windowLeft: wl, windowRight: wr, softcap,
+      loopOrder: opts.impl === 'flash1' ? 1 : 2,
+    },
   };
+}
+
+function toBhnd(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): [Tensor, Tensor, Tensor] {
+  if (opts.layout !== 'bnhd') return [q, k, v];
+  const toB = (t: Tensor) => permute(t, [0, 2, 1, 3]);
+  return [toB(q), toB(k), toB(v)];
 }
 
 /** Attention over (B, H, N, d) tensors (or (B, N, H, d) with layout 'bnhd'). */
 export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions = {}): Tensor {
-  if (opts.layout === 'bnhd') {
-    const toB = (t: Tensor) => permute(t, [0, 2, 1, 3]);
-    return permute(attention(toB(q), toB(k), toB(v), { ...opts, layout: 'bhnd' }), [0, 2, 1, 3]);
-  }
-  const p = params(q, k, v, opts);
-  return opts.impl === 'naive' ? attentionNaive(q, k, v, p) : attentionFused(q, k, v, p).out;
+  return attentionWithLse(q, k, v, opts).out;
+}
+
+/**
+ * Attention that also returns the row log-sum-exp (B, Hq, Nq) of the scores (−∞ for fully masked
+ * rows), for split-KV decoding and chunked or ring attention (see mergeAttention). The naive path
+ * computes it from the materialised scores.
+ */
+export function attentionWithLse(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions = {}): { out: Tensor; lse: Tensor } {
+  const [qb, kb, vb] = toBhnd(q, k, v, opts);
+  const prep = prepareAttention(qb, kb, vb, opts);
+  const r = opts.impl === 'naive' ? attentionNaive(qb, kb, vb, prep.params, prep.bias) : attentionFused(qb, kb, vb, prep.params, prep.bias);
+  return opts.layout === 'bnhd' ? { out: permute(r.out, [0, 2, 1, 3]), lse: r.lse } : r;
 }
 
 /** The fused path; also returns the row log-sum-exp (B, Hq, Nq). */
-export function attentionFused(q: Tensor, k: Tensor, v: Tensor, p: AttentionParams): { out: Tensor; lse: Tensor } {
+export function attentionFused(q: Tensor, k: Tensor, v: Tensor, p: AttentionParams, bias: Tensor | null = null): { out: Tensor; lse: Tensor } {
   const qc = contiguous(q);
   const kc = contiguous(k);
   const vc = contiguous(v);
+  const { batch, headsQ, nq, nk } = p;
+  let kp = p;
+  let bc: Tensor | null = null;
+  if (bias) {
+    const [bb, bh] = bias.shape;
+    bc = contiguous(expand(bias, [bb, bh, nq, nk]));
+    kp = { ...p, bias: bc.buffer() as FloatArray, biasBatchStride: bb === 1 ? 0 : bh * nq * nk, biasHeadStride: bh === 1 ? 0 : nq * nk };
+  }
   const out = Tensor.empty(q.shape, q.dtype);
-  const lse = Tensor.empty([p.batch, p.headsQ, p.nq], q.dtype);
+  const lse = Tensor.empty([batch, headsQ, nq], q.dtype);
   const buf = (t: Tensor) => t.buffer() as FloatArray;
-  kernel('attention', q.dtype)(buf(qc), buf(kc), buf(vc), buf(out), buf(lse), p);
-  record(out, 'attention', [q, k, v], (g) => {
+  kernel('attention', q.dtype)(buf(qc), buf(kc), buf(vc), buf(out), buf(lse), kp);
+  const inputs = bias ? [q, k, v, bias] : [q, k, v];
+  record(out, 'attention', inputs, (g) => {
     const gq = Tensor.empty(q.shape, q.dtype);
     const gk = Tensor.empty(k.shape, k.dtype);
     const gv = Tensor.empty(v.shape, v.dtype);
+    const gb = bias?.requiresGrad ? Tensor.empty([batch, headsQ, nq, nk], q.dtype) : null;
     kernel('attentionGrad', q.dtype)(buf(qc), buf(kc), buf(vc), buf(out), buf(lse), buf(contiguous(g)),
-      buf(gq), buf(gk), buf(gv), p);
-    return [gq, gk, gv];
+      buf(gq), buf(gk), buf(gv), kp, gb ? buf(gb) : null);
+    return bias ? [gq, gk, gv, gb ? sumTo(gb, bias.shape) : null] : [gq, gk, gv];
   });
   return { out, lse };
-}
-
-/** The composed fallback: materialises scores and probabilities (O(N²) memory). */
-export function attentionNaive(q: Tensor, k: Tensor, v: Tensor, p: AttentionParams): Tensor {
-  const { batch, headsQ, headsKV, nq, nk, d } = p;
-  const g = headsQ / headsKV;
-  // Query head h reads KV head floor(h / g): repeat each KV head g times.
-  const rep = (t: Tensor) => (g === 1 ? t : reshape(expand(reshape(t, [batch, headsKV, 1, nk, d]), [batch, headsKV, g, nk, d]), [batch, headsQ, nk, d]));
-  const kk = rep(k);
-  const vv = rep(v);
-  const scores = mul(matmul(q, transpose(kk, -2, -1)), p.scale); // (B, Hq, Nq, Nk)
-  const allowed = Tensor.empty([batch, 1, nq, nk], 'u8');
-  const rowAny = Tensor.empty([batch, 1, nq, 1], q.dtype);
-  for (let b = 0; b < batch; b++) {
-    const len = p.keyLengths ? Math.min(p.keyLengths[b], nk) : nk;
-    for (let i = 0; i < nq; i++) {
-      const end = p.causal ? Math.min(len, i + (nk - nq) + 1) : len;
-      for (let j = 0; j < end; j++) allowed.data[(b * nq + i) * nk + j] = 1;
-      rowAny.data[b * nq + i] = end > 0 ? 1 : 0;
-    }
-  }
-  // A finite fill keeps fully masked rows NaN-free; they are zeroed by rowAny below.
-  const probs = softmax(where(allowed, scores, -1e30), -1);
-  let weights = probs;
-  if (p.dropout > 0) {
-    const z = Tensor.empty([batch, headsQ, nq, nk], q.dtype);
-    const scale = 1 / (1 - p.dropout);
-    for (let b = 0; b < batch; b++) for (let h = 0; h < headsQ; h++) for (let i = 0; i < nq; i++) for (let j = 0; j < nk; j++) {
-      if (keeps(p.seed, b, h, i, j, p.dropout)) z.data[((b * headsQ + h) * nq + i) * nk + j] = scale;
-    }
-    weights = mul(probs, z);
-  }
-  return mul(matmul(weights, vv), rowAny);
 }
