@@ -1,18 +1,22 @@
 // Decoding for the models registry's DecoderLM (GPT and Llama layouts) through the generation
-// KvCache: the same weights, run on the row-wise kernels, with per-row positions (left padding,
-// slots at different lengths) that the module's own scalar-position cache cannot express.
+// KvCache: the same weights, run on the engine's kernels over raw rows, with per-row positions
+// (left padding, slots at different lengths) that the module's own scalar-position cache cannot express.
 import type { DecoderLM } from '../models/index.ts';
 import type { Linear, Activation } from '../nn/index.ts';
-import { erf } from '../backends/reference/math.ts';
 import type { CausalLm, CausalLmConfig, ForwardStep } from './causal-lm.ts';
 import type { KvCache } from './kv-cache.ts';
-import { addBiasRows, addInPlace, layerNormRows, linearRowsTransposed, rmsNormRows } from './row-ops.ts';
+import { addRows, embedRows, linearRows, mulInPlace, normRows, transposeRows, unaryInPlace } from './kernel-rows.ts';
 
 const f32 = (t: { data: unknown }): Float32Array => t.data as Float32Array;
 
+/**
+ * Runs a DecoderLM through a KvCache. It keeps (in, out) copies of the weights made when first used,
+ * so build a new runner after changing the model's weights.
+ */
 export class DecoderLmRunner implements CausalLm {
   readonly config: CausalLmConfig;
   private readonly invFreq: Float64Array;
+  private readonly transposed = new Map<Float32Array, Float32Array>();
 
   constructor(readonly model: DecoderLM) {
     const c = model.config;
@@ -28,9 +32,8 @@ export class DecoderLmRunner implements CausalLm {
     const pos = cache.begin(b, t, step);
     const rows = b * t;
     const wte = f32(m.wte.weight);
-    let x = new Float32Array(rows * c.dim); // (B·T, C)
-    for (let r = 0; r < rows; r++) x.set(wte.subarray(ids[r] * c.dim, (ids[r] + 1) * c.dim), r * c.dim);
-    if (m.wpe) addPositions(x, f32(m.wpe.weight), pos, c.dim);
+    let x = embedRows(wte, ids, c.dim); // (B·T, C)
+    if (m.wpe) addRows(x, embedRows(f32(m.wpe.weight), pos, c.dim), rows, c.dim);
     m.blocks.items.forEach((blk, l) => {
       const h = this.norm(x, blk.ln1, rows);
       const a = blk.attn;
@@ -38,19 +41,19 @@ export class DecoderLmRunner implements CausalLm {
       let k: Float32Array;
       let v: Float32Array;
       if (a.qkvProj) {
-        const qkv = linear(h, a.qkvProj, rows); // (rows, (H + 2KV)·D): [q | k | v]
+        const qkv = this.linear(h, a.qkvProj, rows); // (rows, (H + 2KV)·D): [q | k | v]
         [q, k, v] = splitRows(qkv, rows, [H * D, KV * D, KV * D]);
       } else {
-        [q, k, v] = [linear(h, a.qProj!, rows), linear(h, a.kProj!, rows), linear(h, a.vProj!, rows)];
+        [q, k, v] = [this.linear(h, a.qProj!, rows), this.linear(h, a.kProj!, rows), this.linear(h, a.vProj!, rows)];
       }
       if (a.rope) { this.rope(q, pos, H); this.rope(k, pos, KV); }
-      addInPlace(x, linear(cache.attend(l, q, k, v), a.outProj, rows));
+      addRows(x, this.linear(cache.attend(l, q, k, v), a.outProj, rows), rows, c.dim);
       const h2 = this.norm(x, blk.ln2, rows);
       const mlp = blk.mlp;
       const f = 'fc' in mlp
-        ? linear(activate(linear(h2, mlp.fc, rows), mlp.activation), mlp.proj, rows)
-        : linear(swiglu(linear(h2, mlp.gate, rows), linear(h2, mlp.up, rows)), mlp.down, rows);
-      addInPlace(x, f);
+        ? this.linear(unaryInPlace(mlp.activation, this.linear(h2, mlp.fc, rows)), mlp.proj, rows)
+        : this.linear(mulInPlace(unaryInPlace('silu', this.linear(h2, mlp.gate, rows)), this.linear(h2, mlp.up, rows)), mlp.down, rows);
+      addRows(x, f, rows, c.dim);
     });
     cache.end();
     let outRows = rows;
@@ -61,12 +64,25 @@ export class DecoderLmRunner implements CausalLm {
       outRows = b;
     }
     const hf = this.norm(x, m.lnF, outRows);
-    return m.lmHead ? linear(hf, m.lmHead, outRows) : linearRowsTransposed(hf, wte, outRows, c.dim, c.vocabSize); // (rows, V)
+    return m.lmHead ? this.linear(hf, m.lmHead, outRows) : linearRows(hf, this.weightT(wte, c.vocabSize, c.dim), null, outRows, c.dim, c.vocabSize); // (rows, V)
+  }
+
+  private linear(x: Float32Array, l: Linear, rows: number): Float32Array {
+    const [out, inF] = l.weight.shape;
+    return linearRows(x, this.weightT(f32(l.weight), out, inF), l.bias ? f32(l.bias) : null, rows, inF, out);
+  }
+
+  private weightT(w: Float32Array, n: number, k: number): Float32Array {
+    let wt = this.transposed.get(w);
+    if (!wt) this.transposed.set(w, wt = transposeRows(w, n, k));
+    return wt;
   }
 
   private norm(x: Float32Array, n: DecoderLM['lnF'], rows: number): Float32Array {
     const dim = this.model.config.dim;
-    return 'bias' in n ? layerNormRows(x, f32(n.weight), n.bias ? f32(n.bias) : null, rows, dim, n.eps) : rmsNormRows(x, f32(n.weight), rows, dim, n.eps);
+    return 'bias' in n
+      ? normRows(x, f32(n.weight), n.bias ? f32(n.bias) : null, rows, dim, n.eps, false)
+      : normRows(x, f32(n.weight), null, rows, dim, n.eps, true);
   }
 
   // Rotary embedding, Hugging Face rotate-half convention, at each row's own position.
@@ -90,16 +106,6 @@ export class DecoderLmRunner implements CausalLm {
   }
 }
 
-function linear(x: Float32Array, l: Linear, rows: number): Float32Array {
-  const [out, inF] = l.weight.shape;
-  const y = linearRowsTransposed(x, f32(l.weight), rows, inF, out);
-  return l.bias ? addBiasRows(y, f32(l.bias)) : y;
-}
-
-function addPositions(x: Float32Array, wpe: Float32Array, pos: Int32Array, dim: number): void {
-  for (let r = 0; r < pos.length; r++) for (let j = 0; j < dim; j++) x[r * dim + j] += wpe[pos[r] * dim + j];
-}
-
 function splitRows(x: Float32Array, rows: number, widths: number[]): Float32Array[] {
   const total = widths.reduce((a, w) => a + w, 0);
   let off = 0;
@@ -109,20 +115,4 @@ function splitRows(x: Float32Array, rows: number, widths: number[]): Float32Arra
     off += w;
     return part;
   });
-}
-
-function activate(x: Float32Array, act: Activation): Float32Array {
-  const k = Math.sqrt(2 / Math.PI);
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    x[i] = act === 'gelu' ? 0.5 * v * (1 + erf(v / Math.SQRT2))
-      : act === 'geluTanh' ? 0.5 * v * (1 + Math.tanh(k * (v + 0.044715 * v * v * v)))
-        : act === 'relu' ? Math.max(0, v) : v / (1 + Math.exp(-v));
-  }
-  return x;
-}
-
-function swiglu(gate: Float32Array, up: Float32Array): Float32Array {
-  for (let i = 0; i < gate.length; i++) gate[i] = (gate[i] / (1 + Math.exp(-gate[i]))) * up[i];
-  return gate;
 }

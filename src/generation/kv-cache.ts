@@ -1,7 +1,8 @@
 // A preallocated per-layer key/value cache with one slot per sequence. Each slot keeps its own
 // length, so slots at different lengths decode together (continuous batching) and a slot can be
-// truncated (speculative rollback). Padding entries stay in the cache but are marked invalid and
-// never attended to, and they do not advance the slot's position ids (left padding).
+// truncated (speculative rollback). Padding entries (left padding: only before a slot's first real
+// token) stay in the cache but are marked invalid, never attended to, and do not advance position ids.
+import { kernel } from '../tensor/index.ts';
 import { check, fail } from '../util/errors.ts';
 
 export interface KvCacheShape {
@@ -74,6 +75,7 @@ export class KvCache {
       let p = this.position(s);
       for (let j = 0; j < t; j++) {
         const real = step.mask ? (step.mask[i * t + j] ? 1 : 0) : 1;
+        if (!real && p > 0) fail('KvCache.begin', `mask: padding of slot ${s} must come before its real tokens (left padding)`);
         this.valid[s * maxLength + this.lengths[s] + j] = real;
         pos[i * t + j] = p;
         p += real;
@@ -86,8 +88,9 @@ export class KvCache {
 
   /**
    * Writes this layer's new keys/values and returns causal attention over each slot's valid
-   * entries. q (B, T, nHeads·Dh), k and v (B, T, nKvHeads·Dh), output (B, T, nHeads·Dh). Each
-   * query's sum runs over keys in order from entry 0, whatever B and T are (batch invariance).
+   * entries. q (B, T, nHeads·Dh), k and v (B, T, nKvHeads·Dh), output (B, T, nHeads·Dh); padding
+   * queries get zeros. The fused attention kernel runs per (slot, KV head) on the slot's keys from
+   * its first real entry, so a query's keys and their order do not depend on B, T or the padding.
    */
   attend(layer: number, q: Float32Array, k: Float32Array, v: Float32Array): Float32Array {
     const { nHeads, nKvHeads, headDim: d, maxLength } = this.shape;
@@ -100,10 +103,11 @@ export class KvCache {
     const K = this.keys[layer];
     const V = this.values[layer];
     const group = nHeads / nKvHeads;
-    const scale = 1 / Math.sqrt(d);
     const out = new Float32Array(b * t * qw);
-    const scores = new Float64Array(maxLength);
-    const acc = new Float64Array(d);
+    const qh = new Float32Array(group * t * d); // (group, nq, d): one KV head's query heads
+    const oh = new Float32Array(group * t * d);
+    const lse = new Float32Array(group * t);
+    const attention = kernel('attention');
     for (let i = 0; i < b; i++) {
       const s = this.rows[i];
       const base = this.lengths[s];
@@ -115,33 +119,29 @@ export class KvCache {
           V.set(v.subarray(src, src + d), dst);
         }
       }
-      const validRow = s * maxLength;
-      for (let j = 0; j < t; j++) {
-        const last = base + j;
-        for (let h = 0; h < nHeads; h++) {
-          const kvh = Math.floor(h / group);
-          const kvBase = (s * nKvHeads + kvh) * maxLength * d;
-          const qo = (i * t + j) * qw + h * d;
-          let mx = -Infinity;
-          for (let e = 0; e <= last; e++) {
-            if (!this.valid[validRow + e]) continue;
-            let dot = 0;
-            const ko = kvBase + e * d;
-            for (let c = 0; c < d; c++) dot += q[qo + c] * K[ko + c];
-            scores[e] = dot * scale;
-            if (scores[e] > mx) mx = scores[e];
+      const end = base + t;
+      let start = 0;
+      while (start < end && !this.valid[s * maxLength + start]) start++;
+      const skip = Math.max(0, start - base); // padding queries of this pass
+      const nq = t - skip;
+      if (nq === 0) continue;
+      const nk = end - start;
+      const p = { batch: 1, headsQ: group, headsKV: 1, nq, nk, d, scale: 1 / Math.sqrt(d), causal: true, keyLengths: null, dropout: 0, seed: 0 };
+      for (let h = 0; h < nKvHeads; h++) {
+        for (let g = 0; g < group; g++) {
+          for (let j = 0; j < nq; j++) {
+            const qo = (i * t + skip + j) * qw + (h * group + g) * d;
+            qh.set(q.subarray(qo, qo + d), (g * nq + j) * d);
           }
-          if (mx === -Infinity) continue; // a padding query with nothing to attend to stays zero
-          let z = 0;
-          acc.fill(0);
-          for (let e = 0; e <= last; e++) {
-            if (!this.valid[validRow + e]) continue;
-            const w = Math.exp(scores[e] - mx);
-            z += w;
-            const vo = kvBase + e * d;
-            for (let c = 0; c < d; c++) acc[c] += w * V[vo + c];
+        }
+        const kv = ((s * nKvHeads + h) * maxLength + start) * d;
+        attention(qh.subarray(0, group * nq * d), K.subarray(kv, kv + nk * d), V.subarray(kv, kv + nk * d),
+          oh.subarray(0, group * nq * d), lse.subarray(0, group * nq), p);
+        for (let g = 0; g < group; g++) {
+          for (let j = 0; j < nq; j++) {
+            const o = (g * nq + j) * d;
+            out.set(oh.subarray(o, o + d), (i * t + skip + j) * qw + (h * group + g) * d);
           }
-          for (let c = 0; c < d; c++) out[qo + c] = acc[c] / z;
         }
       }
     }

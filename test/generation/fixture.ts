@@ -2,13 +2,13 @@
 // GPTs of the models registry in Hugging Face folders, run through the generation layer.
 import { readFileSync } from 'node:fs';
 import { registerDefaultBackends } from '../../src/backends/register.ts';
-import { setBackend } from '../../src/tensor/index.ts';
 import { loadHfCheckpoint } from '../../src/models/index.ts';
 import { DecoderLmRunner } from '../../src/generation/decoder-lm.ts';
 import { loadTokenizer } from '../../src/tokenizers/index.ts';
 
+// The default backend (native when built), the one the server's worker runs: in-process results
+// must equal served ones bitwise. Tests that pin a backend use withBackend.
 registerDefaultBackends();
-setBackend('reference');
 
 export const fixtureDir = new URL('../fixtures/generation/', import.meta.url).pathname;
 /** The target as a DecoderLM module (its own forward is the no-cache oracle). */
