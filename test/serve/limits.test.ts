@@ -49,7 +49,7 @@ async function firstChunk(res: Response): Promise<ReadableStreamDefaultReader<Ui
   return reader;
 }
 
-test('/health answers during generation; capacity gives 429; a disconnect cancels; shutdown finishes running requests', async () => {
+test('/health answers during generation; capacity gives 429; a disconnect cancels; shutdown finishes running requests', { timeout: 120_000 }, async () => {
   const { url, server } = await startServer({ maxConcurrent: 1, maxQueue: 0 });
   try {
     await capacityChecks(url, server);
@@ -73,7 +73,7 @@ async function capacityChecks(url: string, server: Running['server']): Promise<v
     const busy = await postJson(`${url}/v1/completions`, { model: 'tiny', prompt: 'x', max_tokens: 2 });
     const h = await (await fetch(`${url}/health`)).json() as { in_flight: number };
     if (h.in_flight !== 1) {
-      await reader.closed.catch(() => undefined);
+      await reader.cancel().catch(() => undefined);
       continue;
     }
     assert.equal(busy.status, 429);
