@@ -58,10 +58,49 @@ export function kernel<K extends KernelName>(name: K, ...dtypes: DType[]): Kerne
     seen.add(b.name);
     const k = b.kernels[name];
     const takes = b.dtypes;
-    if (k && dtypes.every((d) => takes.includes(d))) return k;
+    if (k && dtypes.every((d) => takes.includes(d))) return profiling ? timed(name, k) : k;
     b = b.fallback ? backends.get(b.fallback) : undefined;
   }
   return fail('engine', `Kernel '${name}' is not implemented by backend '${start}'${dtypes.join(',') === 'f32' ? '' : ` for dtype ${dtypes.join(', ')}`}`);
+}
+
+// ---- kernel profiler --------------------------------------------------------------------------
+/** Calls and wall time per kernel name while `profileKernels` runs (kernels are synchronous). */
+export interface KernelProfileRow {
+  kernel: string;
+  calls: number;
+  ms: number;
+}
+let profiling: Map<string, KernelProfileRow> | null = null;
+
+function timed<K extends KernelName>(name: K, k: Kernels[K]): Kernels[K] {
+  const table = profiling!;
+  const wrapped = (...args: unknown[]): unknown => {
+    const t0 = performance.now();
+    try {
+      return (k as (...a: unknown[]) => unknown)(...args);
+    } finally {
+      const row = table.get(name) ?? { kernel: name, calls: 0, ms: 0 };
+      row.calls++;
+      row.ms += performance.now() - t0;
+      table.set(name, row);
+    }
+  };
+  return wrapped as unknown as Kernels[K];
+}
+
+/** Runs `fn` and returns its result with the time spent in each kernel, the slowest first. */
+export function profileKernels<T>(fn: () => T): { result: T; kernels: KernelProfileRow[]; totalMs: number } {
+  const prev = profiling;
+  profiling = new Map();
+  const table = profiling;
+  const t0 = performance.now();
+  try {
+    const result = fn();
+    return { result, kernels: [...table.values()].sort((a, b) => b.ms - a.ms), totalMs: performance.now() - t0 };
+  } finally {
+    profiling = prev;
+  }
 }
 
 // ---- gradient mode --------------------------------------------------------------------------

@@ -8,9 +8,9 @@ export { backward, record } from './autograd.ts';
 export type { GradNode, Vjp, BackwardOptions } from './autograd.ts';
 export {
   registerBackend, registerKernel, setBackend, getBackend, listBackends, withBackend, kernel,
-  noGrad, enableGrad, isGradEnabled, allocStats, measureAlloc, manualSeed, defaultRng,
+  noGrad, enableGrad, isGradEnabled, allocStats, measureAlloc, manualSeed, defaultRng, profileKernels,
 } from './engine.ts';
-export type { AllocStats } from './engine.ts';
+export type { AllocStats, KernelProfileRow } from './engine.ts';
 export { isFloat, bytesOf, DTYPES } from './dtype.ts';
 export type { DType, Storage, FloatArray } from './dtype.ts';
 export { attention, attentionWithLse, attentionFused, attentionNaive, prepareAttention } from './fast/attention.ts';
