@@ -17,6 +17,7 @@
         "native/src/index.c",
         "native/src/adamw.c",
         "native/src/attention-util.c",
+        "native/src/attention-blocks.c",
         "native/src/attention-fwd.c",
         "native/src/attention-bwd.c",
         "native/src/attention-addon.c"

@@ -62,3 +62,13 @@ TS_ATT_CLONES void ts_attn_ger(float *restrict acc, const float *restrict w, con
     for (long c = 0; c < d; c++) ar[c] = fmaf(wj, x[c], ar[c]);
   }
 }
+
+TS_ATT_CLONES float ts_attn_max(const float *s) {
+  float m[16];
+  for (int l = 0; l < 16; l++) m[l] = -INFINITY;
+  for (int j = 0; j < TS_ATT_BC; j += 16)
+    for (int l = 0; l < 16; l++) m[l] = s[j + l] > m[l] ? s[j + l] : m[l];
+  float r = -INFINITY;
+  for (int l = 0; l < 16; l++) r = m[l] > r ? m[l] : r;
+  return r;
+}

@@ -96,9 +96,25 @@ float ts_attn_sum(const float *x, long n);
 /* Transposes rows [j0, j0 + BC) of x (rows, d), times a, into xt (d, BC), zero past `rows`. */
 void ts_attn_pack_t(const float *x, long rows, long j0, long d, float a, float *xt);
 
+/* Four query rows at a time (attention-blocks.c); row pointers may repeat to pad a group. */
+typedef struct {
+  /* s[r][0..BC) = Σ_c q[r][c]·kt[c][0..BC), as ts_attn_dot_block per row. */
+  void (*dot4)(const float *const *q, const float *kt, long d, float *const *s);
+  /* acc[r][0..d) += Σ_j w[r][j]·x[j][0..d), as ts_attn_gemv_t per row. */
+  void (*gemv4)(float *const *acc, const float *const *w, const float *x, long n, long d);
+  /* acc[j][0..d) += Σ_r w[r][j]·x[r][0..d), r ascending: ts_attn_ger for rows 0..3 in turn. */
+  void (*ger4)(float *acc, const float *const *w, const float *const *x, long n, long d);
+} ts_attn_blocks;
+const ts_attn_blocks *ts_attn_blocks_get(void);
+/* Row maximum of BC scores (exact in any order). */
+float ts_attn_max(const float *s);
+
 /* Scores of query row i of head h against keys [j0, j0 + BC): scale, softcap, bias, mask (-inf). */
 void ts_attn_scores(const ts_attn_params *p, long b, long h, long i, long j0, long lo, long hi, const float *qi,
                     const float *kt, float *s);
+
+/* The part of ts_attn_scores after the dot products. */
+void ts_attn_scores_post(const ts_attn_params *p, long b, long h, long i, long j0, long lo, long hi, float *s);
 
 void ts_attention_fwd(const float *q, const float *k, const float *v, float *out, float *lse, const ts_attn_params *p);
 void ts_attention_bwd(const float *q, const float *k, const float *v, const float *out, const float *lse,
