@@ -49,7 +49,7 @@ export async function runGeneration(req: FastifyRequest, reply: FastifyReply, wo
   const options: RequestOptions = {
     maxTokens, temperature: body.temperature ?? undefined, topP: body.top_p ?? undefined, topK: body.top_k && body.top_k > 0 ? body.top_k : undefined,
     minP: body.min_p ?? undefined, repetitionPenalty: body.repetition_penalty ?? undefined, frequencyPenalty: body.frequency_penalty ?? undefined,
-    presencePenalty: body.presence_penalty ?? undefined, seed: body.seed ?? undefined, stop: stops, logprobs: job.logprobs,
+    presencePenalty: body.presence_penalty ?? undefined, seed: body.seed ?? undefined, stop: stops, logprobs: job.logprobs, ignoreEos: body.ignore_eos ?? undefined,
   };
   const id = `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);

@@ -130,7 +130,7 @@ export class Scheduler {
         const seq = new Sequence(q.prompt, {
           maxTokens: o.maxTokens, temperature: o.temperature, topP: o.topP, topK: o.topK, minP: o.minP,
           repetitionPenalty: o.repetitionPenalty, frequencyPenalty: o.frequencyPenalty, presencePenalty: o.presencePenalty,
-          seed: (o.seed ?? Math.floor(Math.random() * 2 ** 31)) + i, stopTokens: this.tok.stopTokens, stopStrings: o.stop,
+          seed: (o.seed ?? Math.floor(Math.random() * 2 ** 31)) + i, stopTokens: o.ignoreEos ? [] : this.tok.stopTokens, stopStrings: o.stop,
           decode: (ids) => this.tok.decode(ids), logprobs: o.logprobs,
         }, v, this.model.config.contextLength);
         const r: Running = { id: q.id, index: i, slot, seq };
