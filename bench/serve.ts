@@ -5,7 +5,7 @@
 // Every request generates exactly --tokens tokens (ignore_eos); the run fails if any request is
 // lost, cut short or its stream does not end with [DONE].
 // Options: --requests N (16), --tokens T (64), --rounds R (3, medians), --model d,layers,heads (256,6,8),
-// --vocab V (8192).
+// --vocab V (8192). SERVE_PROF=<dir> writes the server's CPU profiles (one per thread) there.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -41,7 +41,7 @@ function modelFolder(dir: string): number {
 }
 
 async function startServer(dir: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [bin, 'serve', dir, '--port', '0', '--name', 'bench', '--max-concurrent', String(N)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.SERVE_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.SERVE_PROF] : []), bin, 'serve', dir, '--port', '0', '--name', 'bench', '--max-concurrent', String(N)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const base = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
