@@ -4,7 +4,7 @@
 // official `openai` client: the same N streaming requests one at a time, then all N at once.
 // Every request generates exactly --tokens tokens (ignore_eos); the run fails if any request is
 // lost, cut short or its stream does not end with [DONE].
-// Options: --requests N (16), --tokens T (64), --rounds R (3, medians), --model d,layers,heads (256,6,8),
+// Options: --requests N (16), --tokens T (64), --rounds R (5, medians), --model d,layers,heads (256,6,8),
 // --vocab V (8192). SERVE_PROF=<dir> writes the server's CPU profiles (one per thread) there.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -25,7 +25,7 @@ const { values } = parseArgs({ options: {
 } });
 const N = Number(values.requests ?? 16);
 const TOKENS = Number(values.tokens ?? 64);
-const ROUNDS = Number(values.rounds ?? 3);
+const ROUNDS = Number(values.rounds ?? 5);
 const [dim, nLayers, nHeads] = (values.model ?? '256,6,8').split(',').map(Number) as [number, number, number];
 const VOCAB = Number(values.vocab ?? 8192);
 const bin = new URL('../bin/tessera.mjs', import.meta.url).pathname;
