@@ -1,5 +1,6 @@
 // Renders bench/results/serve.json (bench/serve.ts) as bench/results/serve.md and a bar chart.
 import { barChartSvg } from './svg.ts';
+import { median } from './timing.ts';
 
 export interface RequestTiming {
   /** Seconds to the first text chunk, mean seconds per token after it, seconds to the end of the stream. */
@@ -44,7 +45,7 @@ export function renderServeReport(r: ServeResults): string {
     `${r.requests} streaming completions of exactly ${r.tokens} tokens each (ignore_eos) with the \`openai\` client, one at a time and then all at once; ${r.rounds} rounds after a warm-up round, tokens/s is the median round.`,
     `Every stream ended with \`data: [DONE]\`, finish_reason \`length\` and usage.completion_tokens = ${r.tokens}; requests lost: ${r.lost}.`,
     '',
-    `**Concurrent / one at a time: ${f(r.ratio, 2)}×** (median rounds; best rounds ${f(Math.max(...r.concurrent.rounds) / Math.max(...r.serial.rounds), 2)}×: load from other jobs only slows a round down)`,
+    `**Concurrent / one at a time: ${f(r.ratio, 2)}×** (median tokens/s of each mode; the median of the rounds' own ratios is ${f(median(r.concurrent.rounds.map((c, i) => c / r.serial.rounds[i])), 2)}×)`,
     '',
     '| clients | tokens/s (median) | per round | time to first token p50 / p90 / p99 (ms) | per token after the first p50 / p90 / p99 (ms) |',
     '|---|---|---|---|---|',

@@ -1,6 +1,7 @@
 // Load client for test/serve/load.test.ts, run in its own process (as real clients are): the same
-// 16 streaming requests one at a time and all at once, five timed rounds; prints JSON results.
-const [url, n, maxTokens] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+// 16 streaming requests one at a time and then all at once, in rounds (the first one only warms
+// up); prints JSON results.
+const [url, n, maxTokens, timed] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5] ?? 5)];
 
 async function stream(i) {
   const r = await fetch(`${url}/v1/completions`, {
@@ -20,7 +21,7 @@ async function stream(i) {
 }
 
 const rounds = [];
-for (let round = 0; round < 6; round++) {
+for (let round = 0; round <= timed; round++) {
   let t0 = performance.now();
   const serial = [];
   for (let i = 0; i < n; i++) serial.push(await stream(i));

@@ -17,7 +17,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 // A random-init GPT of 2.4M parameters (d=256, 3 layers, the fixture's 320-token BPE): big enough
 // that a decoding step's cost is the model's (reading the weights), which one batched step pays for
 // all 16 streams. Measured on the shared 2-core machine at load average 11-12 (docs/serving.md):
-// 2.9-3.8x (best rounds), so the bound of 2x leaves room for a busier machine.
+// medians of 7 per-round ratios of 2.6-3.9x, so the bound of 2x leaves room for a busier machine.
 test('load: 16 concurrent streaming clients give >= 2x the aggregate tokens/s of one at a time, none lost', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-load-'));
   const model = createModel({ modelType: 'gpt', vocabSize: 320, dim: 256, nLayers: 3, nHeads: 8, maxSeqLen: 128, seed: 7 }).eval();
@@ -28,7 +28,7 @@ test('load: 16 concurrent streaming clients give >= 2x the aggregate tokens/s of
     const n = 16;
     const maxTokens = 24;
     const client = new URL('./load-client.mjs', import.meta.url).pathname;
-    const { stdout } = await promisify(execFile)(process.execPath, [client, url, String(n), String(maxTokens)], { timeout: 100_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, [client, url, String(n), String(maxTokens), '7'], { timeout: 100_000 });
     const rounds = JSON.parse(stdout) as Round[];
     for (const r of rounds) {
       for (const reply of [...r.serial, ...r.parallel]) {
@@ -39,13 +39,14 @@ test('load: 16 concurrent streaming clients give >= 2x the aggregate tokens/s of
       // same seeds, same tokens: batching does not change what each request gets
       assert.deepEqual(r.parallel.map((x) => x.text), r.serial.map((x) => x.text));
     }
-    // Load from other jobs only ever slows a round down, and a short concurrent round can land in a
-    // burst of it; the best of 5 rounds of each mode estimates what the server does, the medians are logged.
+    // Other jobs' load comes in bursts that can hit either phase of a round, so each round's
+    // concurrent phase is compared with the one-at-a-time phase just before it, and the median of
+    // the 7 rounds' ratios is judged.
     const tokens = n * maxTokens;
-    const best = tokens / Math.min(...rounds.map((r) => r.parallelSec)) / (tokens / Math.min(...rounds.map((r) => r.serialSec)));
-    const med = median(rounds.map((r) => r.serialSec)) / median(rounds.map((r) => r.parallelSec));
-    console.log(`load: one at a time ${(tokens / Math.min(...rounds.map((r) => r.serialSec))).toFixed(0)} tok/s, 16 concurrent ${(tokens / Math.min(...rounds.map((r) => r.parallelSec))).toFixed(0)} tok/s (best of ${rounds.length} rounds): ratio ${best.toFixed(2)}; ratio of medians ${med.toFixed(2)}; per round ${rounds.map((r) => (r.serialSec / r.parallelSec).toFixed(2)).join(', ')}`);
-    assert.ok(best >= 2, `aggregate throughput ratio ${best.toFixed(2)} < 2`);
+    const ratios = rounds.map((r) => r.serialSec / r.parallelSec);
+    const ratio = median(ratios);
+    console.log(`load: one at a time ${(tokens / median(rounds.map((r) => r.serialSec))).toFixed(0)} tok/s, 16 concurrent ${(tokens / median(rounds.map((r) => r.parallelSec))).toFixed(0)} tok/s (medians); ratio ${ratio.toFixed(2)} (median of the rounds: ${ratios.map((x) => x.toFixed(2)).join(', ')})`);
+    assert.ok(ratio >= 2, `aggregate throughput ratio ${ratio.toFixed(2)} < 2`);
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
