@@ -108,6 +108,7 @@ export class KvCache {
     const oh = new Float32Array(group * t * d);
     const lse = new Float32Array(group * t);
     const attention = kernel('attention');
+    const direct = t === 1 ? new Int32Array(this.shape.slots).fill(-1) : null; // slot -> decoding row without padding
     for (let i = 0; i < b; i++) {
       const s = this.rows[i];
       const base = this.lengths[s];
@@ -122,6 +123,7 @@ export class KvCache {
       const end = base + t;
       let start = 0;
       while (start < end && !this.valid[s * maxLength + start]) start++;
+      if (direct && start === 0 && direct[s] < 0) { direct[s] = i; continue; }
       const skip = Math.max(0, start - base); // padding queries of this pass
       const nq = t - skip;
       if (nq === 0) continue;
@@ -145,7 +147,30 @@ export class KvCache {
         }
       }
     }
+    if (direct) this.attendDecoding(layer, direct, q, out);
     return out;
+  }
+
+  // One kernel call for every decoding row whose slot has no padding: batch = slot, each slot's heads
+  // at their cache stride (nk = maxLength), keyLengths its entries (0 for slots not in this step).
+  // Each head streams the same key blocks from entry 0 as a call of its own, so its bits are the same.
+  private attendDecoding(layer: number, slotRow: Int32Array, q: Float32Array, out: Float32Array): void {
+    const { slots, nHeads, nKvHeads, headDim: d, maxLength } = this.shape;
+    const qw = nHeads * d;
+    const lens = new Int32Array(slots);
+    const qs = new Float32Array(slots * qw); // (slots, nHeads, 1, d)
+    let rows = 0;
+    slotRow.forEach((i, s) => {
+      if (i < 0) return;
+      rows++;
+      lens[s] = this.lengths[s] + 1;
+      qs.set(q.subarray(i * qw, (i + 1) * qw), s * qw);
+    });
+    if (rows === 0) return;
+    const os = new Float32Array(slots * qw);
+    kernel('attention')(qs, this.keys[layer], this.values[layer], os, new Float32Array(slots * nHeads),
+      { batch: slots, headsQ: nHeads, headsKV: nKvHeads, nq: 1, nk: maxLength, d, scale: 1 / Math.sqrt(d), causal: false, keyLengths: lens, dropout: 0, seed: 0 });
+    slotRow.forEach((i, s) => { if (i >= 0) out.set(os.subarray(s * qw, (s + 1) * qw), i * qw); });
   }
 
   /** Ends the forward started by begin(): the new entries become part of their slots. */

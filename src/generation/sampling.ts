@@ -69,9 +69,10 @@ export function argmax(row: ArrayLike<number>): number {
 /** The sampling distribution (sums to 1) of one row of logits under `opts`. */
 export function distribution(logits: ArrayLike<number>, opts: Required<SamplingOptions>, history?: TokenHistory): Float64Array {
   const v = logits.length;
-  const x = Float64Array.from(logits);
-  if (history) {
-    const { repetitionPenalty: rp, frequencyPenalty: fp, presencePenalty: pp } = opts;
+  // From a typed array the constructor copies without the iterator protocol (about 2x faster).
+  const x = logits instanceof Float32Array ? new Float64Array(logits) : Float64Array.from(logits);
+  const { repetitionPenalty: rp, frequencyPenalty: fp, presencePenalty: pp } = opts;
+  if (history && (rp !== 1 || fp !== 0 || pp !== 0)) {
     for (let i = 0; i < v; i++) {
       if (rp !== 1 && history.seen[i]) x[i] = x[i] > 0 ? x[i] / rp : x[i] * rp;
       const n = history.counts[i];

@@ -49,7 +49,7 @@ export async function runGeneration(req: FastifyRequest, reply: FastifyReply, wo
   const options: RequestOptions = {
     maxTokens, temperature: body.temperature ?? undefined, topP: body.top_p ?? undefined, topK: body.top_k && body.top_k > 0 ? body.top_k : undefined,
     minP: body.min_p ?? undefined, repetitionPenalty: body.repetition_penalty ?? undefined, frequencyPenalty: body.frequency_penalty ?? undefined,
-    presencePenalty: body.presence_penalty ?? undefined, seed: body.seed ?? undefined, stop: stops, logprobs: job.logprobs,
+    presencePenalty: body.presence_penalty ?? undefined, seed: body.seed ?? undefined, stop: stops, logprobs: job.logprobs, ignoreEos: body.ignore_eos ?? undefined,
   };
   const id = `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
@@ -72,11 +72,27 @@ export async function runGeneration(req: FastifyRequest, reply: FastifyReply, wo
     ? { index, delta: finish !== null && text === null ? {} : { ...(first ? { role: 'assistant' } : {}), content: text ?? '' }, logprobs: job.logprobs === undefined ? null : chatLogprobs(lp), finish_reason: finish }
     : { index, text: text ?? '', logprobs: job.logprobs === undefined ? null : completionLogprobs(lp, 0), finish_reason: finish };
 
+  // SSE chunks produced while one worker message is dispatched (a step's token, the finish chunk,
+  // usage) leave in one socket write.
+  let pendingSse = '';
+  const write = (text: string): void => {
+    if (pendingSse === '') {
+      queueMicrotask(() => {
+        if (pendingSse !== '' && !reply.raw.writableEnded && !reply.raw.destroyed) reply.raw.write(pendingSse);
+        pendingSse = '';
+      });
+    }
+    pendingSse += text;
+  };
+  const endStream = (last: string): void => {
+    reply.raw.end(pendingSse + last);
+    pendingSse = '';
+  };
   if (stream) {
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    if (kind === 'chat') choices.forEach((_, i) => reply.raw.write(frame({ choices: [chunkChoice(i, '', [], null, true)] })));
-    else if (job.echo) job.prompts.forEach((p, pi) => { if (typeof p === 'string') for (let i = 0; i < n; i++) reply.raw.write(frame({ choices: [chunkChoice(pi * n + i, p, [], null)] })); });
+    if (kind === 'chat') choices.forEach((_, i) => write(frame({ choices: [chunkChoice(i, '', [], null, true)] })));
+    else if (job.echo) job.prompts.forEach((p, pi) => { if (typeof p === 'string') for (let i = 0; i < n; i++) write(frame({ choices: [chunkChoice(pi * n + i, p, [], null)] })); });
   }
   // A client that disconnects before the end cancels its generation in the worker.
   reply.raw.on('close', () => {
@@ -88,8 +104,7 @@ export async function runGeneration(req: FastifyRequest, reply: FastifyReply, wo
     const end = (): void => {
       finished = true;
       if (stream) {
-        if (body.stream_options?.include_usage) reply.raw.write(frame({ choices: [], usage: usage() }));
-        reply.raw.end('data: [DONE]\n\n');
+        endStream(`${body.stream_options?.include_usage ? frame({ choices: [], usage: usage() }) : ''}data: [DONE]\n\n`);
         resolve(reply);
         return;
       }
@@ -108,14 +123,14 @@ export async function runGeneration(req: FastifyRequest, reply: FastifyReply, wo
           const ch = choices[index];
           ch.text += t.text;
           if (t.token >= 0) { ch.tokens++; if (job.logprobs !== undefined) ch.lp.push(t); }
-          if (stream && (t.text || job.logprobs !== undefined)) reply.raw.write(frame({ choices: [chunkChoice(index, t.text, t.token >= 0 ? [t] : [], null)] }));
+          if (stream && (t.text || job.logprobs !== undefined)) write(frame({ choices: [chunkChoice(index, t.text, t.token >= 0 ? [t] : [], null)] }));
         },
         onDone(d: DoneOut) {
           if (finished) return;
           const index = pi * n + d.index;
           choices[index].finish = d.finishReason === 'cancelled' ? 'stop' : d.finishReason;
           promptTokens[pi] = d.promptTokens;
-          if (stream) reply.raw.write(frame({ choices: [chunkChoice(index, null, [], choices[index].finish)] }));
+          if (stream) write(frame({ choices: [chunkChoice(index, null, [], choices[index].finish)] }));
           if (--left === 0) end();
         },
         onReject(status: number, message: string, param: string | null) {
@@ -123,7 +138,7 @@ export async function runGeneration(req: FastifyRequest, reply: FastifyReply, wo
           finished = true;
           for (const w of wids) worker.cancel(w);
           if (stream) {
-            reply.raw.end(`data: ${JSON.stringify({ error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', param, code: null } })}\n\ndata: [DONE]\n\n`);
+            endStream(`data: ${JSON.stringify({ error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', param, code: null } })}\n\ndata: [DONE]\n\n`);
             resolve(reply);
           } else resolve(sendError(reply, status, message, param));
         },

@@ -12,6 +12,8 @@ export interface RequestOptions {
   readonly presencePenalty?: number;
   readonly seed?: number;
   readonly stop?: readonly string[];
+  /** Keep generating past end-of-text tokens (benchmarks: every request runs to maxTokens). */
+  readonly ignoreEos?: boolean;
   /** Alternatives per token to report (undefined: no logprobs). */
   readonly logprobs?: number;
 }

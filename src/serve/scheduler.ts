@@ -1,5 +1,5 @@
 // Continuous batching: every sequence owns a cache slot; each step first admits the queued requests
-// that fit into free slots (prefilled together, one prompt shared by a request's n choices), then
+// that fit into free slots (prefilled together by prompt length, one prompt shared by a request's n choices), then
 // runs one decode forward over every running sequence, so new requests join between decode steps.
 import type { CausalLm } from '../generation/causal-lm.ts';
 import { createCache } from '../generation/causal-lm.ts';
@@ -103,25 +103,28 @@ export class Scheduler {
     return out;
   }
 
-  // Takes every queued request that fits and prefills them together: prompts left-padded into one
-  // forward (padding masked out), each into its first slot, copied to the slots of its other choices.
+  // Takes every queued request that fits and prefills those of one prompt length together, each
+  // into its first slot, copied to the slots of its other choices. Equal lengths need no padding, so
+  // every slot's cache starts with a real token and decoding steps attend to all slots in one call.
   private admit(out: StepOutput): void {
     const free = this.slots.map((r, i) => (r === null ? i : -1)).filter((i) => i >= 0);
-    const batch: { q: Queued; slots: number[] }[] = [];
+    const byLength = new Map<number, { q: Queued; slots: number[] }[]>();
     while (this.queue.length > 0 && free.length >= this.queue[0].msg.n) {
       const q = this.queue.shift()!;
-      batch.push({ q, slots: free.splice(0, q.msg.n) });
+      const group = byLength.get(q.prompt.length) ?? [];
+      group.push({ q, slots: free.splice(0, q.msg.n) });
+      byLength.set(q.prompt.length, group);
     }
-    if (batch.length === 0) return;
-    const t = Math.max(...batch.map((x) => x.q.prompt.length));
+    for (const [t, batch] of byLength) this.prefill(batch, t, out);
+  }
+
+  private prefill(batch: { q: Queued; slots: number[] }[], t: number, out: StepOutput): void {
     const ids = new Int32Array(batch.length * t);
-    const mask = new Uint8Array(batch.length * t);
     batch.forEach(({ q, slots }, i) => {
       this.cache.reset(slots[0]);
-      ids.set(q.prompt, i * t + t - q.prompt.length);
-      mask.fill(1, i * t + t - q.prompt.length, (i + 1) * t);
+      ids.set(q.prompt, i * t);
     });
-    const logits = this.model.forward(ids, batch.length, t, this.cache, { rows: batch.map((x) => x.slots[0]), mask, lastOnly: true });
+    const logits = this.model.forward(ids, batch.length, t, this.cache, { rows: batch.map((x) => x.slots[0]), lastOnly: true });
     const v = this.model.config.vocabSize;
     batch.forEach(({ q, slots }, bi) => {
       const o = q.msg.options;
@@ -130,7 +133,7 @@ export class Scheduler {
         const seq = new Sequence(q.prompt, {
           maxTokens: o.maxTokens, temperature: o.temperature, topP: o.topP, topK: o.topK, minP: o.minP,
           repetitionPenalty: o.repetitionPenalty, frequencyPenalty: o.frequencyPenalty, presencePenalty: o.presencePenalty,
-          seed: (o.seed ?? Math.floor(Math.random() * 2 ** 31)) + i, stopTokens: this.tok.stopTokens, stopStrings: o.stop,
+          seed: (o.seed ?? Math.floor(Math.random() * 2 ** 31)) + i, stopTokens: o.ignoreEos ? [] : this.tok.stopTokens, stopStrings: o.stop,
           decode: (ids) => this.tok.decode(ids), logprobs: o.logprobs,
         }, v, this.model.config.contextLength);
         const r: Running = { id: q.id, index: i, slot, seq };

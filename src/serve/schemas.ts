@@ -1,5 +1,5 @@
 // Request bodies of the OpenAI-compatible endpoints (unknown fields are ignored, as vLLM does).
-// Sampling extensions beyond OpenAI's (top_k, min_p, repetition_penalty) follow vLLM's names.
+// Sampling extensions beyond OpenAI's (top_k, min_p, repetition_penalty, ignore_eos) follow vLLM's names.
 import { z } from 'zod';
 
 const stop = z.union([z.string(), z.array(z.string()).max(4)]).nullish();
@@ -17,6 +17,7 @@ const sampling = {
   n: z.number().int().min(1).max(16).nullish(),
   seed: z.number().int().nullish(),
   stop,
+  ignore_eos: z.boolean().nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
   user: z.string().nullish(),

@@ -95,9 +95,11 @@ test('http provider: gives up after maxRetries and does not retry a 400', async 
 });
 
 test('http provider: a slow server times out per attempt and is retried', async () => {
-  const srv = await startFixtureServer((_b, i) => (i === 0 ? { json: completion('late'), delayMs: 400 } : { json: completion('fast') }));
+  // The retried attempt must answer within the per-attempt timeout even on a busy machine, so the
+  // timeout is generous and the first attempt's delay well beyond it.
+  const srv = await startFixtureServer((_b, i) => (i === 0 ? { json: completion('late'), delayMs: 2500 } : { json: completion('fast') }));
   try {
-    const m = new OpenAICompatibleModel({ baseUrl: srv.baseUrl, model: 'm1', timeoutMs: 100, maxRetries: 1, sleep: async () => {} });
+    const m = new OpenAICompatibleModel({ baseUrl: srv.baseUrl, model: 'm1', timeoutMs: 1000, maxRetries: 1, sleep: async () => {} });
     const r = await m.generate(hello);
     assert.equal(r.message.content, 'fast');
     assert.equal(srv.requests.length, 2);

@@ -15,6 +15,8 @@ test('bad requests get 4xx OpenAI-shaped errors and the server stays up', async 
       ['{"model": "tiny", "prompt": ', 400, null], // invalid JSON
       [{ model: 'tiny', prompt: 'x', max_tokens: 'ten' }, 400, 'max_tokens'],
       [{ model: 'tiny', prompt: 7 }, 400, 'prompt'],
+      [{ model: 'tiny', prompt: 'x', ignore_eos: 'yes' }, 400, 'ignore_eos'],
+      [{ model: 'tiny', prompt: 'x', temperature: '0.5', stream: true }, 400, 'temperature'],
       [{ model: 'tiny', prompt: 'x', n: 0 }, 400, 'n'],
       [{ model: 'tiny', prompt: 'x', stop: ['a', 'b', 'c', 'd', 'e'] }, 400, 'stop'],
       [{ model: 'tiny', prompt: 'x', max_tokens: 100000 }, 400, 'max_tokens'],

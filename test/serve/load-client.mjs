@@ -1,11 +1,12 @@
 // Load client for test/serve/load.test.ts, run in its own process (as real clients are): the same
-// 16 streaming requests one at a time and all at once, three rounds; prints JSON results.
-const [url, n, maxTokens] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+// 16 streaming requests one at a time and then all at once, in rounds (the first one only warms
+// up); prints JSON results.
+const [url, n, maxTokens, timed] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5] ?? 5)];
 
 async function stream(i) {
   const r = await fetch(`${url}/v1/completions`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'tiny', prompt: `Request ${i}: the nation`, max_tokens: maxTokens, temperature: 0.9, seed: i, stream: true, stream_options: { include_usage: true } }),
+    body: JSON.stringify({ model: 'tiny', prompt: `Request ${i}: the nation`, max_tokens: maxTokens, temperature: 0.9, seed: i, ignore_eos: true, stream: true, stream_options: { include_usage: true } }),
   });
   const sse = await r.text();
   let tokens = -1;
@@ -20,7 +21,7 @@ async function stream(i) {
 }
 
 const rounds = [];
-for (let round = 0; round < 6; round++) {
+for (let round = 0; round <= timed; round++) {
   let t0 = performance.now();
   const serial = [];
   for (let i = 0; i < n; i++) serial.push(await stream(i));

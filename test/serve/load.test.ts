@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createModel, saveHfCheckpoint } from '../../src/models/index.ts';
+import { fixtureDir } from '../generation/fixture.ts';
 import { startServer } from './server-fixture.ts';
 
 interface Reply { status: number; tokens: number; text: string; done: boolean }
@@ -9,17 +14,21 @@ interface Round { serial: Reply[]; parallel: Reply[]; serialSec: number; paralle
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-// The smaller fixture model (d=16, one layer): a batched decoding step of 16 rows costs about
-// 0.1 ms on the engine's kernels, so every streamed token's own sampling and HTTP cost dominates;
-// the gain measured on the shared two-core machine ranges from about 1.1x (inside the full parallel
-// suite) to 2x with its load. The bound below only checks that batching helps; the log gives the number.
-test('load: 16 concurrent streaming clients beat one-at-a-time in aggregate tokens/s (>= 1.2x), none lost', async () => {
-  const { url, server } = await startServer({ maxConcurrent: 16, maxQueue: 16 }, 'draft');
+// A random-init GPT of 2.4M parameters (d=256, 3 layers, the fixture's 320-token BPE): big enough
+// that a decoding step's cost is the model's (reading the weights), which one batched step pays for
+// all 16 streams. Measured on the shared 2-core machine at load average 11-12 (docs/serving.md):
+// medians of 7 per-round ratios of 2.6-3.9x, so the bound of 2x leaves room for a busier machine.
+test('load: 16 concurrent streaming clients give >= 2x the aggregate tokens/s of one at a time, none lost', { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-load-'));
+  const model = createModel({ modelType: 'gpt', vocabSize: 320, dim: 256, nLayers: 3, nHeads: 8, maxSeqLen: 128, seed: 7 }).eval();
+  saveHfCheckpoint(model, dir);
+  copyFileSync(join(fixtureDir, 'target', 'tokenizer.json'), join(dir, 'tokenizer.json'));
+  const { url, server } = await startServer({ modelDir: dir, maxConcurrent: 16, maxQueue: 16 });
   try {
     const n = 16;
     const maxTokens = 24;
     const client = new URL('./load-client.mjs', import.meta.url).pathname;
-    const { stdout } = await promisify(execFile)(process.execPath, [client, url, String(n), String(maxTokens)], { timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, [client, url, String(n), String(maxTokens), '7'], { timeout: 100_000 });
     const rounds = JSON.parse(stdout) as Round[];
     for (const r of rounds) {
       for (const reply of [...r.serial, ...r.parallel]) {
@@ -30,13 +39,16 @@ test('load: 16 concurrent streaming clients beat one-at-a-time in aggregate toke
       // same seeds, same tokens: batching does not change what each request gets
       assert.deepEqual(r.parallel.map((x) => x.text), r.serial.map((x) => x.text));
     }
+    // Other jobs' load comes in bursts that can hit either phase of a round, so each round's
+    // concurrent phase is compared with the one-at-a-time phase just before it, and the median of
+    // the 7 rounds' ratios is judged.
     const tokens = n * maxTokens;
-    const serialRate = tokens / median(rounds.map((r) => r.serialSec));
-    const parallelRate = tokens / median(rounds.map((r) => r.parallelSec));
-    const ratio = parallelRate / serialRate;
-    console.log(`load: one at a time ${serialRate.toFixed(0)} tok/s, 16 concurrent ${parallelRate.toFixed(0)} tok/s, ratio ${ratio.toFixed(2)} (medians of ${rounds.length} rounds)`);
-    assert.ok(ratio >= 1.2, `aggregate throughput ratio ${ratio.toFixed(2)} < 1.2`);
+    const ratios = rounds.map((r) => r.serialSec / r.parallelSec);
+    const ratio = median(ratios);
+    console.log(`load: one at a time ${(tokens / median(rounds.map((r) => r.serialSec))).toFixed(0)} tok/s, 16 concurrent ${(tokens / median(rounds.map((r) => r.parallelSec))).toFixed(0)} tok/s (medians); ratio ${ratio.toFixed(2)} (median of the rounds: ${ratios.map((x) => x.toFixed(2)).join(', ')})`);
+    assert.ok(ratio >= 2, `aggregate throughput ratio ${ratio.toFixed(2)} < 2`);
   } finally {
     await server.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -50,3 +50,16 @@ test('queueing when slots are full, cancellation frees the slot, bad prompts are
   assert.equal(s.submit({ type: 'submit', id: 'd', prompt: [1, 99999], n: 1, options: { maxTokens: 3 } })?.status, 400);
   assert.match(s.submit({ type: 'submit', id: 'e', prompt: 'x', n: 2, options: { maxTokens: 3 } })?.message ?? '', /n must be at most 1/);
 });
+
+test('ignore_eos: end-of-text ids do not end a request that asks to ignore them', () => {
+  const eos = golden.single[0][0]; // greedy's first token, treated as end of text here
+  const s = new Scheduler(target, { ...tok, stopTokens: [eos] }, 2);
+  s.submit({ type: 'submit', id: 'stops', prompt: golden.prompts[0], n: 1, options: { maxTokens: 6, temperature: 0 } });
+  s.submit({ type: 'submit', id: 'runs', prompt: golden.prompts[0], n: 1, options: { maxTokens: 6, temperature: 0, ignoreEos: true } });
+  const outs: StepOutput[] = [];
+  while (s.busy) outs.push(s.step());
+  const done = new Map(outs.flatMap((o) => o.done).map((d) => [d.id, d]));
+  assert.deepEqual([done.get('stops')!.finishReason, done.get('stops')!.completionTokens], ['stop', 0]);
+  assert.deepEqual([done.get('runs')!.finishReason, done.get('runs')!.completionTokens], ['length', 6]);
+  assert.deepEqual(collect(outs).get('runs/0'), golden.single[0].slice(0, 6));
+});
