@@ -86,8 +86,8 @@ static void bwd_group(const bwd_job *J, const bwd_scratch *S, const ts_attn_bloc
     dq[t] = t < gn ? S->dqt + t * d : S->dqt + 4 * d;
     ws[t] = wd[t] = S->zero;
   }
-  B->dot4(qp, S->kt, d, sp);
-  B->dot4(gop, S->vt, d, dpp);
+  B->dot4(qp, gn, S->kt, d, jn, sp);
+  B->dot4(gop, gn, S->vt, d, jn, dpp);
   for (int t = 0; t < gn; t++) {
     long lo, hi;
     const long h = R[t].row0 / p->nq % p->hq;
@@ -123,8 +123,8 @@ static void bwd_unit(const bwd_job *J, long u, const bwd_scratch *S, const ts_at
   }
   for (long j0 = 0; j0 < p->nk; j0 += TS_ATT_BC) {
     const long jn = p->nk - j0 < TS_ATT_BC ? p->nk - j0 : TS_ATT_BC;
-    ts_attn_pack_t(kh, p->nk, j0, d, 1.0f, S->kt);
-    ts_attn_pack_t(vh, p->nk, j0, d, inv, S->vt); /* dP = dO·(V/(1-p))ᵀ, as in the forward */
+    ts_attn_pack_t(kh, p->nk, j0, d, 1.0f, S->kt, ts_attn_cols(jn));
+    ts_attn_pack_t(vh, p->nk, j0, d, inv, S->vt, ts_attn_cols(jn)); /* dP = dO·(V/(1-p))ᵀ, as in the forward */
     for (long x = 0; x < jn * d; x++) S->dk[x] = S->dv[x] = S->pk[x] = S->pv[x] = 0.0f;
     long pending = 0;
     bwd_row grp[4];

@@ -40,12 +40,6 @@ TS_ATT_CLONES void ts_attn_scores_post(const ts_attn_params *p, long b, long h, 
   }
 }
 
-void ts_attn_scores(const ts_attn_params *p, long b, long h, long i, long j0, long lo, long hi, const float *qi,
-                    const float *kt, float *s) {
-  ts_attn_dot_block(qi, kt, p->d, s);
-  ts_attn_scores_post(p, b, h, i, j0, lo, hi, s);
-}
-
 /* Tiles (row block, key block) the forward has executed since the last read (for the causal-skip check). */
 static atomic_long g_tiles;
 long ts_attention_tiles_take(void) { return atomic_exchange(&g_tiles, 0); }
@@ -110,10 +104,10 @@ static void fwd_unit(const fwd_job *J, long u, const fwd_scratch *S, const ts_at
   }
   for (long j0 = jmin / TS_ATT_BC * TS_ATT_BC; j0 < jmax; j0 += TS_ATT_BC) {
     atomic_fetch_add_explicit(&g_tiles, 1, memory_order_relaxed);
-    ts_attn_pack_t(kh, p->nk, j0, d, 1.0f, S->kt);
+    const long jn = p->nk - j0 < TS_ATT_BC ? p->nk - j0 : TS_ATT_BC;
+    ts_attn_pack_t(kh, p->nk, j0, d, 1.0f, S->kt, ts_attn_cols(jn));
     /* With dropout, V is pre-scaled by 1/(1-p) so that O and the backward's dP use the same
      * rounded products (a single visible key then gives dS = 0 exactly, as the naive path does). */
-    const long jn = p->nk - j0 < TS_ATT_BC ? p->nk - j0 : TS_ATT_BC;
     const float *vb = vh + j0 * d;
     if (p->dropout > 0) {
       for (long x = 0; x < jn * d; x++) S->vs[x] = vb[x] * inv;
@@ -132,7 +126,7 @@ static void fwd_unit(const fwd_job *J, long u, const fwd_scratch *S, const ts_at
         wp[t] = S->zero;
         ap[t] = S->adummy;
       }
-      B->dot4(qp, S->kt, d, sp);
+      B->dot4(qp, (int)gn, S->kt, d, jn, sp);
       for (int t = 0; t < gn; t++) {
         const long r = act[g + t];
         if (fwd_row(J, S, b, h, head, i0 + r, r, j0, lo[r], hi[r], sp[t])) wp[t] = sp[t], ap[t] = S->acc + r * d;

@@ -1,20 +1,7 @@
 /* Block helpers shared by the fused attention forward and backward (see attention.h). */
 #include "attention.h"
 
-TS_ATT_CLONES void ts_attn_dot_block(const float *restrict a, const float *restrict bt, long d, float *restrict s) {
-  float acc[TS_ATT_BC];
-  for (int j = 0; j < TS_ATT_BC; j++) acc[j] = 0.0f;
-  for (long c = 0; c < d; c++) {
-    const float ac = a[c];
-    const float *restrict row = bt + c * TS_ATT_BC;
-    for (int j = 0; j < TS_ATT_BC; j++) acc[j] = fmaf(ac, row[j], acc[j]);
-  }
-  for (int j = 0; j < TS_ATT_BC; j++) s[j] = acc[j];
-}
 
-TS_ATT_CLONES void ts_attn_axpy(float *restrict acc, float w, const float *restrict x, long d) {
-  for (long c = 0; c < d; c++) acc[c] = fmaf(w, x[c], acc[c]);
-}
 
 TS_ATT_CLONES float ts_attn_sum(const float *x, long n) {
   float acc[16] = {0};
@@ -25,8 +12,8 @@ TS_ATT_CLONES float ts_attn_sum(const float *x, long n) {
   return acc[0];
 }
 
-void ts_attn_pack_t(const float *x, long rows, long j0, long d, float a, float *xt) {
-  for (int j = 0; j < TS_ATT_BC; j++) {
+void ts_attn_pack_t(const float *x, long rows, long j0, long d, float a, float *xt, long cols) {
+  for (long j = 0; j < cols; j++) {
     const long r = j0 + j;
     if (r < rows) {
       const float *src = x + r * d;
@@ -37,7 +24,7 @@ void ts_attn_pack_t(const float *x, long rows, long j0, long d, float a, float *
   }
 }
 
-/* Sequential fmaf over c, the order ts_attn_dot_block uses per element: D = dO·O then equals dP
+/* Sequential fmaf over c, the order the score dots use per element: D = dO·O then equals dP
  * = dO·V_j bit for bit whenever O is one row of V (a single visible key), so dS is exactly 0 there. */
 TS_ATT_CLONES float ts_attn_dot(const float *a, const float *b, long n) {
   float acc = 0.0f;
@@ -45,23 +32,7 @@ TS_ATT_CLONES float ts_attn_dot(const float *a, const float *b, long n) {
   return acc;
 }
 
-TS_ATT_CLONES void ts_attn_gemv_t(float *restrict acc, const float *restrict w, const float *restrict x, long n, long d) {
-  for (long j = 0; j < n; j++) {
-    const float wj = w[j];
-    if (wj == 0.0f) continue;
-    const float *restrict xr = x + j * d;
-    for (long c = 0; c < d; c++) acc[c] = fmaf(wj, xr[c], acc[c]);
-  }
-}
 
-TS_ATT_CLONES void ts_attn_ger(float *restrict acc, const float *restrict w, const float *restrict x, long n, long d) {
-  for (long j = 0; j < n; j++) {
-    const float wj = w[j];
-    if (wj == 0.0f) continue;
-    float *restrict ar = acc + j * d;
-    for (long c = 0; c < d; c++) ar[c] = fmaf(wj, x[c], ar[c]);
-  }
-}
 
 TS_ATT_CLONES float ts_attn_max(const float *s) {
   float m[16];

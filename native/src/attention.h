@@ -81,39 +81,30 @@ static inline float ts_expf(float x) {
   return e > 0 ? y * s : 0.0f;
 }
 
-/* s[0..BC) = Σ_c a[c]·bt[c][0..BC), c ascending: one fixed order per (row, key). */
-void ts_attn_dot_block(const float *a, const float *bt, long d, float *s);
-/* acc[0..d) += w·x[0..d) */
-void ts_attn_axpy(float *acc, float w, const float *x, long d);
-/* acc[0..d) += Σ_j w[j]·x[j][0..d), j ascending, zero weights skipped (the same as axpy per j). */
-void ts_attn_gemv_t(float *acc, const float *w, const float *x, long n, long d);
-/* acc[j][0..d) += w[j]·x[0..d) for j < n, zero weights skipped. */
-void ts_attn_ger(float *acc, const float *w, const float *x, long n, long d);
-/* Dot product in the same per-element order as ts_attn_dot_block. */
+/* Dot product, sequential fmaf over i (the per-element order of the score dots). */
 float ts_attn_dot(const float *a, const float *b, long n);
 /* Fixed-tree sum of n (multiple of 16) values. */
 float ts_attn_sum(const float *x, long n);
-/* Transposes rows [j0, j0 + BC) of x (rows, d), times a, into xt (d, BC), zero past `rows`. */
-void ts_attn_pack_t(const float *x, long rows, long j0, long d, float a, float *xt);
+/* Transposes rows [j0, j0 + cols) of x (rows, d), times a, into columns < cols of xt (d, BC), zero
+ * past `rows`; cols = ts_attn_cols(rows - j0) covers what the score dots read. */
+void ts_attn_pack_t(const float *x, long rows, long j0, long d, float a, float *xt, long cols);
+static inline long ts_attn_cols(long n) { return n >= TS_ATT_BC ? TS_ATT_BC : (n + 31) / 32 * 32; }
 
 /* Four query rows at a time (attention-blocks.c); row pointers may repeat to pad a group. */
 typedef struct {
-  /* s[r][0..BC) = Σ_c q[r][c]·kt[c][0..BC), as ts_attn_dot_block per row. */
-  void (*dot4)(const float *const *q, const float *kt, long d, float *const *s);
-  /* acc[r][0..d) += Σ_j w[r][j]·x[j][0..d), as ts_attn_gemv_t per row. */
+  /* s[r][j] = Σ_c q[r][c]·kt[c][j], c ascending, for r < nr (1..4) and j < n rounded up to 32. */
+  void (*dot4)(const float *const *q, int nr, const float *kt, long d, long n, float *const *s);
+  /* acc[r][0..d) += Σ_j w[r][j]·x[j][0..d), j ascending, zero weights skipped. */
   void (*gemv4)(float *const *acc, const float *const *w, const float *x, long n, long d);
-  /* acc[j][0..d) += Σ_r w[r][j]·x[r][0..d), r ascending: ts_attn_ger for rows 0..3 in turn. */
+  /* acc[j][0..d) += Σ_r w[r][j]·x[r][0..d), r ascending, zero weights skipped. */
   void (*ger4)(float *acc, const float *const *w, const float *const *x, long n, long d);
 } ts_attn_blocks;
 const ts_attn_blocks *ts_attn_blocks_get(void);
 /* Row maximum of BC scores (exact in any order). */
 float ts_attn_max(const float *s);
 
-/* Scores of query row i of head h against keys [j0, j0 + BC): scale, softcap, bias, mask (-inf). */
-void ts_attn_scores(const ts_attn_params *p, long b, long h, long i, long j0, long lo, long hi, const float *qi,
-                    const float *kt, float *s);
 
-/* The part of ts_attn_scores after the dot products. */
+/* Scale, softcap, bias and mask (-inf) on the raw scores of query row i against keys [j0, j0 + BC). */
 void ts_attn_scores_post(const ts_attn_params *p, long b, long h, long i, long j0, long lo, long hi, float *s);
 
 void ts_attention_fwd(const float *q, const float *k, const float *v, float *out, float *lse, const ts_attn_params *p);
