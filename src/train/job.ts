@@ -8,7 +8,6 @@ import { AdamW, clipGradNorm, decayGroups, warmupCosine } from '../nn/index.ts';
 import { getBackend } from '../tensor/index.ts';
 import { check } from '../util/errors.ts';
 import { writeFileAtomic } from '../util/fs.ts';
-import { Rng } from '../util/rng.ts';
 import type { TrainConfig } from './config.ts';
 import { evaluateLoss } from './evaluate.ts';
 import { lossPlotSvg } from './loss-plot.ts';
@@ -89,16 +88,13 @@ export function writeLossPlot(paths: RunPaths, bigram?: number): void {
 }
 
 export function generateSamples(model: DecoderLM, data: RunData, cfg: TrainConfig): { prompt: string; text: string }[] {
-  const rng = new Rng(cfg.sample.seed);
   const eot = data.tokenizer.specialId(EOT);
   const prompts = Array.from({ length: cfg.sample.count }, (_, i) => cfg.sample.prompts[i % Math.max(1, cfg.sample.prompts.length)] ?? '\n');
-  return prompts.map((prompt) => {
-    const ids = sampleTokens(model, data.tokenizer.encode(prompt), {
-      maxTokens: cfg.sample.maxTokens, temperature: cfg.sample.temperature, topK: cfg.sample.topK,
-      contextLength: cfg.model.maxSeqLen, rng, stopId: eot,
-    });
-    return { prompt, text: prompt + data.tokenizer.decode(ids.filter((id) => id !== eot)) };
+  if (!prompts.length) return [];
+  const outs = sampleTokens(model, prompts.map((p) => data.tokenizer.encode(p)), {
+    maxTokens: cfg.sample.maxTokens, temperature: cfg.sample.temperature, topK: cfg.sample.topK, seed: cfg.sample.seed, stopId: eot,
   });
+  return prompts.map((prompt, i) => ({ prompt, text: prompt + data.tokenizer.decode(outs[i]!) }));
 }
 
 export interface JobOptions {
