@@ -5,7 +5,8 @@
 // rate measured here (OpenBLAS via numpy, and Tessera's own matmul).
 // Both run at 1 and 2 threads, each in its own process; the ratio compares the best of each.
 // Options: --steps N (timed Tessera steps, default 3), --seconds S (per PyTorch config, default 20),
-// --model d,layers,heads,T,batch (another size, e.g. the main job's 128,4,4,64,8).
+// --model d,layers,heads,T,batch (another size, e.g. the main job's 128,4,4,128,16), --vocab V (default 8192;
+// the main job's is 4096).
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -16,12 +17,12 @@ import { writeFileAtomic } from '../src/util/fs.ts';
 import { buildModel, buildOptimizer, defaultTrainConfig } from '../src/train/index.ts';
 import { crossEntropy, getBackend, matmul, randint, randn } from '../src/tensor/index.ts';
 
-const { values } = parseArgs({ options: { steps: { type: 'string' }, seconds: { type: 'string' }, model: { type: 'string' }, 'tessera-only': { type: 'boolean' } } });
+const { values } = parseArgs({ options: { steps: { type: 'string' }, seconds: { type: 'string' }, model: { type: 'string' }, vocab: { type: 'string' }, 'tessera-only': { type: 'boolean' } } });
 const STEPS = Number(values.steps ?? 3);
 const SECONDS = Number(values.seconds ?? 20);
 registerDefaultBackends();
 const [d, L, H, T, B] = (values.model ?? '256,6,8,256,8').split(',').map(Number) as [number, number, number, number, number];
-const V = defaultTrainConfig.data.vocabSize;
+const V = Number(values.vocab ?? 8192); // the anchor's vocabulary, not the main job's
 const cfg = { ...defaultTrainConfig, model: { ...defaultTrainConfig.model, dim: d, nLayers: L, nHeads: H, maxSeqLen: T } };
 const lines: string[] = [];
 const log = (l: string): void => { lines.push(l); console.log(l); };
@@ -79,7 +80,7 @@ log(`bench:train — GPT d=${d} L=${L} heads=${H} T=${T} V=${V}, batch ${B}; for
 // Each thread count in its own process (the native pool's size is fixed at start).
 let tess = 0;
 for (const threads of [1, 2]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--tessera-only', '--steps', String(STEPS), '--model', `${d},${L},${H},${T},${B}`],
+  const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--tessera-only', '--steps', String(STEPS), '--model', `${d},${L},${H},${T},${B}`, '--vocab', String(V)],
     { env: { ...process.env, TESSERA_THREADS: String(threads) }, encoding: 'utf8' });
   if (r.status !== 0) { log(`tessera ${threads} thread(s): failed: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`); continue; }
   const sec = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { stepSeconds: number }).stepSeconds;

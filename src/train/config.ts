@@ -70,11 +70,11 @@ export type TrainConfig = z.output<typeof trainConfigSchema>;
 
 export const defaultTrainConfig: TrainConfig = {
   run: { dir: 'runs', id: '' },
-  data: { corpus: 'sotu', vocabSize: 8192, valFraction: 0.1, splitSeed: 1337, cacheDir: '.cache/data' },
-  model: { modelType: 'gpt', dim: 128, nLayers: 4, nHeads: 4, maxSeqLen: 64, dropout: 0, seed: 1337 },
+  data: { corpus: 'sotu', vocabSize: 4096, valFraction: 0.1, splitSeed: 1337, cacheDir: '.cache/data' },
+  model: { modelType: 'gpt', dim: 128, nLayers: 4, nHeads: 4, maxSeqLen: 128, dropout: 0, seed: 1337 },
   train: {
-    steps: 1800, batchSize: 8, seqLen: 64, lr: 5e-3, minLr: 1e-4, warmupSteps: 100, weightDecay: 0.1, beta1: 0.9, beta2: 0.95,
-    gradClip: 1, evalEvery: 200, evalTokens: 8192, finalEvalTokens: 32768, checkpointEvery: 100, keepCheckpoints: 2, logEvery: 25, seed: 1337,
+    steps: 1500, batchSize: 16, seqLen: 128, lr: 5e-3, minLr: 1e-4, warmupSteps: 100, weightDecay: 0.1, beta1: 0.9, beta2: 0.95,
+    gradClip: 1, evalEvery: 250, evalTokens: 8192, finalEvalTokens: 0, checkpointEvery: 100, keepCheckpoints: 2, logEvery: 25, seed: 1337,
   },
   sample: { count: 3, maxTokens: 80, temperature: 0.8, topK: 40, prompts: ['Fellow citizens', 'The economy', 'Our nation'], seed: 7 },
 };

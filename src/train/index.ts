@@ -11,7 +11,7 @@ export type { ProgressStream, ProgressUpdate } from './progress.ts';
 export { lossPlotSvg, niceTicks } from './loss-plot.ts';
 export { evaluateLoss, evalWindows } from './evaluate.ts';
 export type { EvalOptions } from './evaluate.ts';
-export { sampleTokens, pickToken } from './sample.ts';
+export { sampleTokens } from './sample.ts';
 export type { SampleOptions } from './sample.ts';
 export { prepareRunData, dataKey, EOT } from './prepare.ts';
 export type { DataSpec, RunData } from './prepare.ts';

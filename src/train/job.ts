@@ -2,13 +2,12 @@
 // AdamW, the loop, a final validation next to the bigram baseline, samples, the loss plot and a
 // report in the run folder.
 import { existsSync } from 'node:fs';
-import { TokenFile, bigramLoss } from '../data/index.ts';
+import { BigramCounts, TokenFile, bigramLabel, tuneBigram, tunedBigramLoss, type TunedBigram } from '../data/index.ts';
 import { createModel, type DecoderLM } from '../models/index.ts';
 import { AdamW, clipGradNorm, decayGroups, warmupCosine } from '../nn/index.ts';
 import { getBackend } from '../tensor/index.ts';
 import { check } from '../util/errors.ts';
 import { writeFileAtomic } from '../util/fs.ts';
-import { Rng } from '../util/rng.ts';
 import type { TrainConfig } from './config.ts';
 import { evaluateLoss } from './evaluate.ts';
 import { lossPlotSvg } from './loss-plot.ts';
@@ -28,10 +27,12 @@ export interface JobReport {
   readonly trainSeconds: number;
   readonly wallSeconds: number;
   readonly valLoss: number;
-  /** Add-one bigram (the project's baseline). */
+  /** The baseline: the bigram whose smoothing was chosen on a held-out slice of the train tokens. */
   readonly bigramLoss: number;
-  /** Add-0.01 bigram: a better-smoothed one, for context. */
-  readonly bigramLossK001: number;
+  /** Which bigram that is, e.g. "Kneser-Ney bigram, d=0.75". */
+  readonly bigram: string;
+  /** Add-one bigram on the same tokens (the weak baseline of earlier reports), for context. */
+  readonly bigramAddOneLoss: number;
   readonly evalTokens: number;
   readonly samples: { prompt: string; text: string }[];
 }
@@ -48,14 +49,16 @@ export function buildOptimizer(model: DecoderLM, cfg: TrainConfig): AdamW {
 
 export interface BaselineEval {
   readonly loss: number;
-  /** Add-one bigram fitted on the training tokens. */
+  /** Loss of the tuned bigram fitted on all training tokens. */
   readonly bigram: number;
-  /** Add-0.01 bigram (less smoothing, a stronger baseline on this corpus). */
-  readonly bigramK001: number;
+  /** Its smoothing, chosen on the held-out end of the training tokens (see tuneBigram). */
+  readonly bigramModel: TunedBigram;
+  /** Add-one bigram, for context. */
+  readonly bigramAddOne: number;
   readonly tokens: number;
 }
 
-/** Validation loss of the model and of add-k bigrams on the same first `tokens` targets. */
+/** Validation loss of the model and of the tuned and add-one bigrams on the same first `tokens` targets. */
 export function evalWithBaseline(model: DecoderLM, data: RunData, seqLen: number, batchSize: number, tokens: number): BaselineEval {
   const val = new TokenFile(data.valPath);
   const train = new TokenFile(data.trainPath);
@@ -63,7 +66,12 @@ export function evalWithBaseline(model: DecoderLM, data: RunData, seqLen: number
     const r = evaluateLoss(model, val, { seqLen, batchSize, prefixTokens: tokens });
     const [tr, va] = [train.readAll(), val.readAll().subarray(0, r.tokens + 1)];
     const vocabSize = data.tokenizer.vocabSize;
-    return { loss: r.loss, bigram: bigramLoss(tr, va, { vocabSize, k: 1 }), bigramK001: bigramLoss(tr, va, { vocabSize, k: 0.01 }), tokens: r.tokens };
+    const bigramModel = tuneBigram(tr, { vocabSize }).best;
+    const counts = new BigramCounts(tr, vocabSize);
+    return {
+      loss: r.loss, bigram: tunedBigramLoss(counts, va, vocabSize, bigramModel), bigramModel,
+      bigramAddOne: tunedBigramLoss(counts, va, vocabSize, { smoothing: 'add-k', constant: 1 }), tokens: r.tokens,
+    };
   } finally {
     val.close();
     train.close();
@@ -80,16 +88,13 @@ export function writeLossPlot(paths: RunPaths, bigram?: number): void {
 }
 
 export function generateSamples(model: DecoderLM, data: RunData, cfg: TrainConfig): { prompt: string; text: string }[] {
-  const rng = new Rng(cfg.sample.seed);
   const eot = data.tokenizer.specialId(EOT);
   const prompts = Array.from({ length: cfg.sample.count }, (_, i) => cfg.sample.prompts[i % Math.max(1, cfg.sample.prompts.length)] ?? '\n');
-  return prompts.map((prompt) => {
-    const ids = sampleTokens(model, data.tokenizer.encode(prompt), {
-      maxTokens: cfg.sample.maxTokens, temperature: cfg.sample.temperature, topK: cfg.sample.topK,
-      contextLength: cfg.model.maxSeqLen, rng, stopId: eot,
-    });
-    return { prompt, text: prompt + data.tokenizer.decode(ids.filter((id) => id !== eot)) };
+  if (!prompts.length) return [];
+  const outs = sampleTokens(model, prompts.map((p) => data.tokenizer.encode(p)), {
+    maxTokens: cfg.sample.maxTokens, temperature: cfg.sample.temperature, topK: cfg.sample.topK, seed: cfg.sample.seed, stopId: eot,
   });
+  return prompts.map((prompt, i) => ({ prompt, text: prompt + data.tokenizer.decode(outs[i]!) }));
 }
 
 export interface JobOptions {
@@ -134,14 +139,14 @@ export function runTrainingJob(cfgIn: TrainConfig, opts: JobOptions = {}): JobRe
     val.close();
   }
   const ev = evalWithBaseline(model, data, t.seqLen, t.batchSize, t.finalEvalTokens);
-  log(`eval: validation loss ${ev.loss.toFixed(4)} nats/token vs bigram ${ev.bigram.toFixed(4)} (add-1; add-0.01: ${ev.bigramK001.toFixed(4)}) on the same ${ev.tokens} tokens`);
+  log(`eval: validation loss ${ev.loss.toFixed(4)} nats/token vs ${ev.bigram.toFixed(4)} for the ${bigramLabel(ev.bigramModel)} (smoothing chosen on held-out train tokens; add-one bigram ${ev.bigramAddOne.toFixed(4)}) on the same ${ev.tokens} tokens`);
   writeLossPlot(paths, ev.bigram);
   const samples = result.stopped ? [] : generateSamples(model, data, cfg);
   if (samples.length) writeFileAtomic(paths.samples, samples.map((s, i) => `--- sample ${i + 1} (prompt: ${JSON.stringify(s.prompt)})\n${s.text}\n`).join('\n'));
   const report: JobReport = {
     runId: paths.id, runDir: paths.dir, backend: getBackend(), parameters: model.numParameters(), steps: result.step,
     trainTokens: result.step * t.batchSize * t.seqLen, tokensPerSec: result.tokensPerSec, trainSeconds: result.seconds,
-    wallSeconds: (performance.now() - wall0) / 1000, valLoss: ev.loss, bigramLoss: ev.bigram, bigramLossK001: ev.bigramK001, evalTokens: ev.tokens, samples,
+    wallSeconds: (performance.now() - wall0) / 1000, valLoss: ev.loss, bigramLoss: ev.bigram, bigram: bigramLabel(ev.bigramModel), bigramAddOneLoss: ev.bigramAddOne, evalTokens: ev.tokens, samples,
   };
   writeFileAtomic(`${paths.dir}/report.json`, JSON.stringify(report, null, 2) + '\n');
   return report;

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { main } from '../../src/cli/main.ts';
-import { TokenFile, bigramLoss, loadSotu } from '../../src/data/index.ts';
+import { TokenFile, bigramLabel, bigramLoss, loadSotu, tuneBigram, tunedBigramLoss } from '../../src/data/index.ts';
 import { MetricsLog, defaultTrainConfig, listCheckpoints, prepareRunData, runConfig, runPaths } from '../../src/train/index.ts';
 import { tmp } from './helpers.ts';
 
@@ -41,7 +41,7 @@ test('cli: train -> resume -> eval -> generate on a tiny corpus; every command h
     }));
     const tr = await cli(['train', '--config', cfgPath, '--json']);
     assert.equal(tr.code, 0);
-    const report = JSON.parse(tr.out) as { steps: number; valLoss: number; bigramLoss: number; bigramLossK001: number; evalTokens: number; samples: { text: string }[] };
+    const report = JSON.parse(tr.out) as { steps: number; valLoss: number; bigramLoss: number; bigram: string; bigramAddOneLoss: number; evalTokens: number; samples: { text: string }[] };
     assert.equal(report.steps, 12);
     assert.equal(report.evalTokens, 200);
     const paths = runPaths(join(root, 'runs'), 'r1');
@@ -52,8 +52,10 @@ test('cli: train -> resume -> eval -> generate on a tiny corpus; every command h
     const data = prepareRunData(cfg.data);
     assert.equal(data.cached, true);
     const [trainF, valF] = [new TokenFile(data.trainPath), new TokenFile(data.valPath)];
-    assert.equal(report.bigramLoss, bigramLoss(trainF.readAll(), valF.readAll().subarray(0, 201), { vocabSize: 300 }));
-    assert.equal(report.bigramLossK001, bigramLoss(trainF.readAll(), valF.readAll().subarray(0, 201), { vocabSize: 300, k: 0.01 }));
+    const tuned = tuneBigram(trainF.readAll(), { vocabSize: 300 }).best;
+    assert.equal(report.bigram, bigramLabel(tuned));
+    assert.equal(report.bigramLoss, tunedBigramLoss(trainF.readAll(), valF.readAll().subarray(0, 201), 300, tuned));
+    assert.equal(report.bigramAddOneLoss, bigramLoss(trainF.readAll(), valF.readAll().subarray(0, 201), { vocabSize: 300 }));
     trainF.close();
     valF.close();
     assert.ok(report.samples[0]!.text.startsWith('Fellow citizens'));

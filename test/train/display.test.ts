@@ -2,8 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Progress, formatDuration } from '../../src/train/progress.ts';
 import { lossPlotSvg, niceTicks } from '../../src/train/loss-plot.ts';
-import { pickToken } from '../../src/train/sample.ts';
-import { Rng } from '../../src/util/rng.ts';
+import { sampleTokens } from '../../src/train/sample.ts';
+import { createModel } from '../../src/models/index.ts';
+import { argmax } from '../../src/generation/index.ts';
+import { noGrad, tensor } from '../../src/tensor/index.ts';
+import { registerDefaultBackends } from '../../src/backends/register.ts';
+
+registerDefaultBackends();
 
 test('progress: plain lines every N steps off a terminal, a redrawn bar on one', () => {
   const out: string[] = [];
@@ -30,19 +35,30 @@ test('loss plot: round ticks and one polyline point per record', () => {
   assert.ok(svg.includes('run &lt;x&gt;'));
 });
 
-test('pickToken: greedy is argmax; temperature sampling follows softmax(logits / t); top-k restricts', () => {
-  const logits = [0.5, 2, -1, 1];
-  assert.equal(pickToken(logits, 0, new Rng(1)), 1);
-  const rng = new Rng(5);
-  const n = 20000;
-  const counts = [0, 0, 0, 0];
-  for (let i = 0; i < n; i++) counts[pickToken(logits, 0.7, rng)]!++;
-  const w = logits.map((l) => Math.exp(l / 0.7));
-  const z = w.reduce((a, b) => a + b);
-  w.forEach((wi, i) => {
-    const p = wi / z;
-    assert.ok(Math.abs(counts[i]! / n - p) < 4 * Math.sqrt((p * (1 - p)) / n) + 1e-3, `token ${i}: ${counts[i]! / n} vs ${p}`);
-  });
-  const top2 = new Set(Array.from({ length: 500 }, () => pickToken(logits, 1, rng, 2)));
-  assert.deepEqual([...top2].sort(), [1, 3]);
+test('sampleTokens: greedy equals a naive argmax loop over the full forward; stop id, seeds per prompt, context crop', () => {
+  const model = createModel({ modelType: 'gpt', vocabSize: 37, dim: 16, nLayers: 2, nHeads: 2, maxSeqLen: 12, seed: 4, initStd: 0.4 }).eval();
+  const naive = (prompt: number[], n: number): number[] => {
+    const ids = [...prompt];
+    for (let i = 0; i < n && ids.length < 12; i++) {
+      const logits = noGrad(() => model.forward(tensor(Int32Array.from(ids), [1, ids.length]))).contiguous().buffer() as Float32Array; // (1, t, V)
+      ids.push(argmax(logits.subarray((ids.length - 1) * 37, ids.length * 37)));
+    }
+    return ids.slice(prompt.length);
+  };
+  const prompts = [[1, 2, 3], [30]];
+  const greedy = sampleTokens(model, prompts, { maxTokens: 6, temperature: 0, seed: 0 });
+  assert.deepEqual(greedy, prompts.map((p) => naive(p, 6)));
+  // Generation ends at the context length (12): a 3-token prompt gets at most 9 new tokens.
+  assert.deepEqual(sampleTokens(model, [[1, 2, 3]], { maxTokens: 50, temperature: 0, seed: 0 })[0], naive([1, 2, 3], 50));
+  // A stop id ends a row before it is emitted.
+  const stop = greedy[0]![2]!;
+  assert.deepEqual(sampleTokens(model, [[1, 2, 3]], { maxTokens: 6, temperature: 0, seed: 0, stopId: stop })[0], greedy[0]!.slice(0, greedy[0]!.indexOf(stop)));
+  // Prompt i samples with seed + i, so a row does not depend on the rest of the batch.
+  const both = sampleTokens(model, [[5, 6], [5, 6]], { maxTokens: 8, temperature: 1.5, topK: 10, seed: 3 });
+  assert.deepEqual(sampleTokens(model, [[5, 6]], { maxTokens: 8, temperature: 1.5, topK: 10, seed: 4 })[0], both[1]);
+  assert.notDeepEqual(both[0], both[1]);
+  // A prompt longer than the context keeps its last 11 tokens.
+  const long = Array.from({ length: 20 }, (_, i) => (i * 7) % 37);
+  assert.deepEqual(sampleTokens(model, [long], { maxTokens: 3, temperature: 0, seed: 0 })[0], naive(long.slice(-11), 3));
+  assert.throws(() => sampleTokens(model, [[]], { maxTokens: 3, temperature: 0, seed: 0 }), /sample: every prompt must hold at least one token/);
 });

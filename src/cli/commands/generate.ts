@@ -3,12 +3,12 @@ import type { Command } from '../command.ts';
 import { registerDefaultBackends } from '../../backends/register.ts';
 import { EOT, loadRun, sampleTokens } from '../../train/index.ts';
 import { check } from '../../util/errors.ts';
-import { Rng } from '../../util/rng.ts';
 
 const help = `Usage: tessera generate [--run RUN_ID] [--prompt TEXT] [options]
 
-Continues a prompt with the newest checkpoint of a training run (a plain loop over the model's
-forward pass: greedy at temperature 0, otherwise sampling).
+Continues a prompt with the newest checkpoint of a training run (KV-cached decoding with the
+generation layer's sampler: greedy at temperature 0, otherwise sampling). Generation stops at the
+model's context length.
 
 Options:
   --run RUN_ID         run folder name under --runs-dir (default: the latest run)
@@ -18,7 +18,7 @@ Options:
   --temperature T      0 for greedy (default 0.8)
   --top-k K            sample among the K most likely tokens; 0 for all (default 40)
   --count N            number of samples (default 1)
-  --seed S             sampling seed (default 0)
+  --seed S             sampling seed; sample i uses S + i (default 0)
   -h, --help           show this help`;
 
 const num = (v: string | undefined, name: string, dflt: number, int = true): number => {
@@ -44,16 +44,14 @@ export const generateCommand: Command = {
     const run = loadRun(values['runs-dir'] ?? 'runs', values.run);
     const tok = run.data.tokenizer;
     const prompt = values.prompt ?? run.config.sample.prompts[0] ?? '\n';
-    const rng = new Rng(num(values.seed, 'seed', 0));
-    const eot = tok.specialId(EOT);
+    const count = num(values.count, 'count', 1);
+    check(count > 0, 'generate', `--count must be at least 1, got ${count}`);
     process.stderr.write(`generate: run ${run.paths.id}, checkpoint step ${run.step}\n`);
-    for (let i = 0; i < num(values.count, 'count', 1); i++) {
-      const ids = sampleTokens(run.model, tok.encode(prompt), {
-        maxTokens: num(values['max-tokens'], 'max-tokens', 100), temperature: num(values.temperature, 'temperature', 0.8, false),
-        topK: num(values['top-k'], 'top-k', 40), contextLength: run.config.model.maxSeqLen, rng, stopId: eot,
-      });
-      console.log(`${i > 0 ? '\n' : ''}${prompt}${tok.decode(ids.filter((id) => id !== eot))}`);
-    }
+    const outs = sampleTokens(run.model, Array.from({ length: count }, () => tok.encode(prompt)), {
+      maxTokens: num(values['max-tokens'], 'max-tokens', 100), temperature: num(values.temperature, 'temperature', 0.8, false),
+      topK: num(values['top-k'], 'top-k', 40), seed: num(values.seed, 'seed', 0), stopId: tok.specialId(EOT),
+    });
+    outs.forEach((ids, i) => console.log(`${i > 0 ? '\n' : ''}${prompt}${tok.decode(ids)}`));
     return 0;
   },
 };

@@ -28,7 +28,7 @@ function printReport(r: JobReport, json: boolean): void {
   if (json) { console.log(JSON.stringify(r, null, 2)); return; }
   const lines = [
     `run ${r.runId} (${r.runDir}): ${r.steps} steps, ${r.trainTokens.toLocaleString('en-US')} tokens, ${r.tokensPerSec.toFixed(0)} tokens/s on ${r.backend}, wall ${r.wallSeconds.toFixed(0)} s`,
-    `validation loss ${r.valLoss.toFixed(4)} nats/token | bigram baseline (add-1) ${r.bigramLoss.toFixed(4)} | margin ${(r.bigramLoss - r.valLoss).toFixed(4)} | add-0.01 bigram ${r.bigramLossK001.toFixed(4)} (${r.evalTokens} tokens)`,
+    `validation loss ${r.valLoss.toFixed(4)} nats/token | baseline ${r.bigram} ${r.bigramLoss.toFixed(4)} | margin ${(r.bigramLoss - r.valLoss).toFixed(4)} | add-one bigram ${r.bigramAddOneLoss.toFixed(4)} (${r.evalTokens} tokens)`,
     ...r.samples.map((s, i) => `\n--- sample ${i + 1}\n${s.text}`),
   ];
   console.log(lines.join('\n'));
