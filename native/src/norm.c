@@ -67,6 +67,8 @@ TS_CLONES static void ln_grad_row(const norm_ctx *c, long r, float *restrict pw,
       s2[l] += s2[l + k];
     }
   const float mg = s1[0] / (float)n, mgx = s2[0] / (float)n;
+  /* xhat = x * rstd + c0 and gx = g * rstd - (xhat * a + d), with the row's constants folded */
+  const float c0 = -mean * rstd, a = rstd * mgx, d = rstd * mg;
   const float *nx = r + 1 < c->rows ? x + n : NULL, *ngy = r + 1 < c->rows ? gy + n : NULL;
   for (long b = 0; b < n; b += TS_BLOCK) {
     ts_prefetch_block(nx, b, n);
@@ -74,18 +76,18 @@ TS_CLONES static void ln_grad_row(const norm_ctx *c, long r, float *restrict pw,
     const long e = b + TS_BLOCK < n ? b + TS_BLOCK : n;
     if (w && pw && pb) {
       for (long j = b; j < e; j++) {
-        const float xh = (x[j] - mean) * rstd;
-        gx[j] = rstd * (gy[j] * w[j] - mg - xh * mgx);
+        const float xh = x[j] * rstd + c0;
+        gx[j] = gy[j] * w[j] * rstd - (xh * a + d);
         pw[j] += gy[j] * xh;
         pb[j] += gy[j];
       }
       continue;
     }
     for (long j = b; j < e; j++) {
-      const float xh = (x[j] - mean) * rstd;
-      gx[j] = rstd * ((w ? gy[j] * w[j] : gy[j]) - mg - xh * mgx);
+      const float xh = x[j] * rstd + c0;
+      gx[j] = (w ? gy[j] * w[j] : gy[j]) * rstd - (xh * a + d);
     }
-    if (pw) for (long j = b; j < e; j++) pw[j] += gy[j] * ((x[j] - mean) * rstd);
+    if (pw) for (long j = b; j < e; j++) pw[j] += gy[j] * (x[j] * rstd + c0);
     if (pb) for (long j = b; j < e; j++) pb[j] += gy[j];
   }
 }
