@@ -71,8 +71,8 @@ TS_CLONES static void ln_grad_row(const norm_ctx *c, long r, float *restrict pw,
   const float c0 = -mean * rstd, a = rstd * mgx, d = rstd * mg;
   const float *nx = r + 1 < c->rows ? x + n : NULL, *ngy = r + 1 < c->rows ? gy + n : NULL;
   for (long b = 0; b < n; b += TS_BLOCK) {
-    ts_prefetch_block(nx, b, n);
-    ts_prefetch_block(ngy, b, n);
+    ts_prefetch_block(nx, b, n, 0);
+    ts_prefetch_block(ngy, b, n, 0);
     const long e = b + TS_BLOCK < n ? b + TS_BLOCK : n;
     if (w && pw && pb) {
       for (long j = b; j < e; j++) {
@@ -191,8 +191,8 @@ TS_CLONES static void rms_grad_row(const norm_ctx *c, long r, float *restrict pw
   const float mgx = s[0] / (float)n;
   const float *nx = r + 1 < c->rows ? x + n : NULL, *ngy = r + 1 < c->rows ? gy + n : NULL;
   for (long b = 0; b < n; b += TS_BLOCK) {
-    ts_prefetch_block(nx, b, n);
-    ts_prefetch_block(ngy, b, n);
+    ts_prefetch_block(nx, b, n, 0);
+    ts_prefetch_block(ngy, b, n, 0);
     const long e = b + TS_BLOCK < n ? b + TS_BLOCK : n;
     if (w && pw) {
       for (long j = b; j < e; j++) {

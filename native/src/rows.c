@@ -91,13 +91,13 @@ TS_CLONES static void softmax_rows(const void *ctx, long r0, long r1) {
     const float m = softmax_max(x, n);
     /* exp written once, summed from L1 by the same 16 lanes and tree as every row sum */
     for (long b = 0; b < n; b += TS_BLOCK) {
-      ts_prefetch_block(nx, b, n);
+      ts_prefetch_block(nx, b, n, 0);
       const long e = b + TS_BLOCK < n ? b + TS_BLOCK : n;
       for (long j = b; j < e; j++) y[j] = ts_exp_nonpos(x[j] - m);
     }
     const float inv = 1.0f / ts_row_sum(y, n);
     for (long b = 0; b < n; b += TS_BLOCK) {
-      ts_prefetch_block(ny, b, n);
+      ts_prefetch_block(ny, b, n, 1);
       const long e = b + TS_BLOCK < n ? b + TS_BLOCK : n;
       for (long j = b; j < e; j++) y[j] *= inv;
     }
