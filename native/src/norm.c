@@ -70,9 +70,11 @@ TS_CLONES static void ln_grad_row(const norm_ctx *c, long r, float *restrict pw,
   /* xhat = x * rstd + c0 and gx = g * rstd - (xhat * a + d), with the row's constants folded */
   const float c0 = -mean * rstd, a = rstd * mgx, d = rstd * mg;
   const float *nx = r + 1 < c->rows ? x + n : NULL, *ngy = r + 1 < c->rows ? gy + n : NULL;
+  float *ngx = r + 1 < c->rows ? gx + n : NULL;
   for (long b = 0; b < n; b += TS_BLOCK) {
     ts_prefetch_block(nx, b, n, 0);
     ts_prefetch_block(ngy, b, n, 0);
+    ts_prefetch_block(ngx, b, n, 1);
     const long e = b + TS_BLOCK < n ? b + TS_BLOCK : n;
     if (w && pw && pb) {
       for (long j = b; j < e; j++) {
@@ -190,9 +192,11 @@ TS_CLONES static void rms_grad_row(const norm_ctx *c, long r, float *restrict pw
     for (int l = 0; l < k; l++) s[l] += s[l + k];
   const float mgx = s[0] / (float)n;
   const float *nx = r + 1 < c->rows ? x + n : NULL, *ngy = r + 1 < c->rows ? gy + n : NULL;
+  float *ngx = r + 1 < c->rows ? gx + n : NULL;
   for (long b = 0; b < n; b += TS_BLOCK) {
     ts_prefetch_block(nx, b, n, 0);
     ts_prefetch_block(ngy, b, n, 0);
+    ts_prefetch_block(ngx, b, n, 1);
     const long e = b + TS_BLOCK < n ? b + TS_BLOCK : n;
     if (w && pw) {
       for (long j = b; j < e; j++) {
