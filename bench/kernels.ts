@@ -1,6 +1,7 @@
 // `npm run bench:kernels`: fp32 GEMM side by side with OpenBLAS (through Debian's numpy) on 1 and
 // 2 threads, the GEMM ladder, and memory bandwidth of the elementwise and norm kernels. Writes
-// bench/results/kernels.json, kernels.md (tables) and kernels-gemm.svg. Options: --quick, --rounds N.
+// bench/results/kernels.json, kernels.md (tables) and kernels-gemm.svg. Options: --quick, --rounds N,
+// --no-bandwidth, --bandwidth-only (prints the bandwidth table only and writes nothing).
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { writeFileAtomic } from '../src/util/fs.ts';
 import { medianSeconds, median, type Timing } from './lib/timing.ts';
 import { barChartSvg } from './lib/svg.ts';
 import { runLadder } from './gemm-ladder.ts';
-import { runBandwidth } from './bandwidth.ts';
+import { runBandwidth, type BandwidthRow } from './bandwidth.ts';
 import { renderReport, type KernelsResults } from './lib/report.ts';
 
 const { values: opts } = parseArgs({
@@ -21,11 +22,12 @@ const { values: opts } = parseArgs({
     quick: { type: 'boolean', default: false },
     rounds: { type: 'string' },
     'no-bandwidth': { type: 'boolean', default: false },
+    'bandwidth-only': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (opts.help) {
-  console.log('npm run bench:kernels [-- --quick] [--rounds N] [--no-bandwidth]');
+  console.log('npm run bench:kernels [-- --quick] [--rounds N] [--no-bandwidth | --bandwidth-only]');
   process.exit(0);
 }
 
@@ -37,6 +39,7 @@ const SHAPES = [
   { name: '(1×768)·(768×3072)', m: 1, k: 768, n: 3072 },
 ];
 const THREADS = [1, 2];
+const N = 16 * 1024 * 1024; // elements of the bandwidth tensors
 const timing: Timing = opts.quick ? { minTime: 0.1, reps: 3 } : { minTime: 0.25, reps: 5 };
 const rounds = Number(opts.rounds ?? (opts.quick ? 1 : 3));
 const root = new URL('..', import.meta.url).pathname;
@@ -65,6 +68,16 @@ function runPeer(threads: number): PeerRun | string {
   return JSON.parse(r.stdout) as PeerRun;
 }
 
+function printBandwidth(rows: BandwidthRow[]): void {
+  if (!rows.length) return;
+  console.log(`\nMemory bandwidth, ${N / 1024 / 1024}M-element f32 tensors (GB/s counted as bytes/element x n; % of the triad loop)`);
+  console.log(`${'kernel'.padEnd(28)}${pad('B/elem', 7)}${pad('1T GB/s', 10)}${pad('% triad', 9)}${pad('2T GB/s', 10)}${pad('% triad', 9)}`);
+  for (const r of rows) {
+    console.log(`${r.kernel.padEnd(28)}${pad(String(r.bytesPerElement), 7)}${pad(fmt(r.gbps[1]), 10)}${pad(fmt(r.ofTriad[1] * 100, 0), 9)}` +
+      `${pad(fmt(r.gbps[2]), 10)}${pad(fmt(r.ofTriad[2] * 100, 0), 9)}`);
+  }
+}
+
 function nativeGflops(s: (typeof SHAPES)[number], threads: number): number {
   const a = Float32Array.from({ length: s.m * s.k }, (_, i) => Math.sin(i));
   const b = Float32Array.from({ length: s.k * s.n }, (_, i) => Math.cos(i));
@@ -88,6 +101,11 @@ const fmt = (v: number | null | undefined, d = 1): string => (v === null || v ==
 const pad = (s: string, w: number): string => s.padStart(w);
 
 console.log(`tessera native: isa ${info.isa}, gemm kernel ${info.gemmKernel}, KC ${info.kc}; machine: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores`);
+if (opts['bandwidth-only']) {
+  printBandwidth(runBandwidth(addon, N, THREADS, timing));
+  console.log(`load average (1 min): ${loadBefore.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end`);
+  process.exit(0);
+}
 const peakIters = 2_000_000;
 const peakFlops = addon.fmaPeak(peakIters);
 const fmaPeak = peakFlops > 0 ? peakFlops / medianSeconds(() => addon!.fmaPeak(peakIters), { minTime: 0.1, reps: 5 }) / 1e9 : null;
@@ -146,16 +164,8 @@ console.log(`\nGEMM ladder, ${lm}x${lk}x${ln}, 1 thread (error vs the reference,
 for (const r of ladder) console.log(`  ${r.rung.padEnd(52)} ${pad(fmt(r.gflops), 7)} GFLOP/s   err ${r.maxRelError === null ? r.note : r.maxRelError.toExponential(1)}`);
 
 // ---- bandwidth -----------------------------------------------------------------------------------
-const N = 16 * 1024 * 1024;
 const bandwidth = opts['no-bandwidth'] ? [] : runBandwidth(addon, N, THREADS, timing);
-if (bandwidth.length) {
-  console.log(`\nMemory bandwidth, ${N / 1024 / 1024}M-element f32 tensors (GB/s counted as bytes/element x n; % of the triad loop)`);
-  console.log(`${'kernel'.padEnd(28)}${pad('B/elem', 7)}${pad('1T GB/s', 10)}${pad('% triad', 9)}${pad('2T GB/s', 10)}${pad('% triad', 9)}`);
-  for (const r of bandwidth) {
-    console.log(`${r.kernel.padEnd(28)}${pad(String(r.bytesPerElement), 7)}${pad(fmt(r.gbps[1]), 10)}${pad(fmt(r.ofTriad[1] * 100, 0), 9)}` +
-      `${pad(fmt(r.gbps[2]), 10)}${pad(fmt(r.ofTriad[2] * 100, 0), 9)}`);
-  }
-}
+printBandwidth(bandwidth);
 
 // ---- results --------------------------------------------------------------------------------------
 const results = {

@@ -31,7 +31,7 @@ TS_CLONES static void unary_range(int op, const float *restrict x, float *restri
     case U_TANH: UNARY_LOOP(tanhf(v))
     case U_SIGMOID: UNARY_LOOP(ts_sigmoidf(v))
     case U_RELU: UNARY_LOOP(v > 0.0f ? v : 0.0f)
-    case U_GELU: UNARY_LOOP(0.5f * v * (1.0f + ts_erff(v * 0.70710678118654752f)))
+    case U_GELU: UNARY_LOOP(v * ts_phif(v))
     case U_GELU_TANH: UNARY_LOOP(v * ts_sigmoidf(2.0f * gelu_tanh_inner(v)))
     case U_SILU: UNARY_LOOP(v * ts_sigmoidf(v))
     case U_SQUARE: UNARY_LOOP(v * v)
@@ -48,8 +48,8 @@ TS_CLONES static void unary_grad_range(int op, const float *restrict x, const fl
     case G_GELU:
       for (long i = 0; i < n; i++) {
         const float v = x[i];
-        const float cdf = 0.5f * (1.0f + ts_erff(v * 0.70710678118654752f));
-        const float pdf = 0.3989422804014327f * ts_expf(-0.5f * v * v);
+        const float cdf = ts_phif(v);
+        const float pdf = 0.3989422804014327f * ts_exp_nonpos(-0.5f * v * v);
         gx[i] = gy[i] * (cdf + v * pdf);
       }
       break;

@@ -13,6 +13,7 @@ typedef struct norm_ctx {
   float eps;
   /* backward: per-chunk partial weight gradients, and the row kernel computing gx */
   float *pw, *pb;
+  long chunk; /* rows per weight-gradient chunk */
   ts_rows_fn rows_fn; /* all rows, no weight gradients */
   void (*row_fn)(const struct norm_ctx *c, long r, float *pw, float *pb);
 } norm_ctx;
@@ -66,37 +67,52 @@ TS_CLONES static void ln_grad_row(const norm_ctx *c, long r, float *restrict pw,
       s2[l] += s2[l + k];
     }
   const float mg = s1[0] / (float)n, mgx = s2[0] / (float)n;
-  if (w && pw && pb) {
-    for (long j = 0; j < n; j++) {
-      const float xh = (x[j] - mean) * rstd;
-      gx[j] = rstd * (gy[j] * w[j] - mg - xh * mgx);
-      pw[j] += gy[j] * xh;
-      pb[j] += gy[j];
+  /* xhat = x * rstd + c0 and gx = g * rstd - (xhat * a + d), with the row's constants folded */
+  const float c0 = -mean * rstd, a = rstd * mgx, d = rstd * mg;
+  const float *nx = r + 1 < c->rows ? x + n : NULL, *ngy = r + 1 < c->rows ? gy + n : NULL;
+  float *ngx = r + 1 < c->rows ? gx + n : NULL;
+  for (long b = 0; b < n; b += TS_BLOCK) {
+    ts_prefetch_block(nx, b, n, 0);
+    ts_prefetch_block(ngy, b, n, 0);
+    ts_prefetch_block(ngx, b, n, 1);
+    const long e = b + TS_BLOCK < n ? b + TS_BLOCK : n;
+    if (w && pw && pb) {
+      for (long j = b; j < e; j++) {
+        const float xh = x[j] * rstd + c0;
+        gx[j] = gy[j] * w[j] * rstd - (xh * a + d);
+        pw[j] += gy[j] * xh;
+        pb[j] += gy[j];
+      }
+      continue;
     }
-    return;
+    for (long j = b; j < e; j++) {
+      const float xh = x[j] * rstd + c0;
+      gx[j] = (w ? gy[j] * w[j] : gy[j]) * rstd - (xh * a + d);
+    }
+    if (pw) for (long j = b; j < e; j++) pw[j] += gy[j] * (x[j] * rstd + c0);
+    if (pb) for (long j = b; j < e; j++) pb[j] += gy[j];
   }
-  for (long j = 0; j < n; j++) {
-    const float xh = (x[j] - mean) * rstd;
-    gx[j] = rstd * ((w ? gy[j] * w[j] : gy[j]) - mg - xh * mgx);
-  }
-  if (pw) for (long j = 0; j < n; j++) pw[j] += gy[j] * ((x[j] - mean) * rstd);
-  if (pb) for (long j = 0; j < n; j++) pb[j] += gy[j];
 }
 
 static void ln_grad_rows(const void *ctx, long r0, long r1) {
   for (long r = r0; r < r1; r++) ln_grad_row(ctx, r, NULL, NULL);
 }
 
-/* Weight gradients in fixed chunks of WG_ROWS rows: each chunk's partial sums are accumulated
- * row by row right after the row's gx (the row is still in L1), then added into gw/gb chunk by
- * chunk in order. Chunks do not depend on the thread count, so neither do the sums. */
-#define WG_ROWS 32
+/* Weight gradients in chunks of rows: each chunk's partial sums are accumulated row by row right
+ * after the row's gx (the row is still in L1), then added into gw/gb chunk by chunk in order.
+ * A chunk is 32 rows, or more so that there are at most 64 chunks (the partials then stay small
+ * next to the tensors); chunks depend on the row count only, never on the thread count, so
+ * neither do the sums. */
+static long wg_rows(long rows) {
+  const long per = (rows + 63) / 64;
+  return per <= 32 ? 32 : (per + 31) / 32 * 32;
+}
 
 TS_CLONES static void grad_chunks(const void *ctx, long k0, long k1) {
   const norm_ctx *c = ctx;
   const long n = c->cols;
   for (long k = k0; k < k1; k++) {
-    const long r0 = k * WG_ROWS, r1 = r0 + WG_ROWS < c->rows ? r0 + WG_ROWS : c->rows;
+    const long r0 = k * c->chunk, r1 = r0 + c->chunk < c->rows ? r0 + c->chunk : c->rows;
     float *pw = c->pw ? c->pw + k * n : NULL, *pb = c->pb ? c->pb + k * n : NULL;
     if (pw) for (long i = 0; i < n; i++) pw[i] = 0.0f;
     if (pb) for (long i = 0; i < n; i++) pb[i] = 0.0f;
@@ -123,11 +139,12 @@ static void norm_backward(norm_ctx *c) {
     ts_rows_run(c->rows, c->cols, c->rows_fn, c);
     return;
   }
-  const long chunks = (c->rows + WG_ROWS - 1) / WG_ROWS;
+  c->chunk = wg_rows(c->rows);
+  const long chunks = (c->rows + c->chunk - 1) / c->chunk;
   float *buf = malloc(sizeof(float) * (size_t)chunks * (size_t)c->cols * ((c->gw ? 1 : 0) + (c->gb ? 1 : 0)));
   c->pw = c->gw ? buf : NULL;
   c->pb = c->gb ? buf + (c->gw ? chunks * c->cols : 0) : NULL;
-  ts_rows_run(chunks, c->cols * WG_ROWS, grad_chunks, c);
+  ts_rows_run(chunks, c->cols * c->chunk, grad_chunks, c);
   wsum_job j = {c, chunks};
   ts_pool_run(wsum_task, &j, (double)chunks * c->cols >= 65536.0 && c->cols >= 64 ? ts_pool_threads() : 1);
   free(buf);
@@ -174,16 +191,24 @@ TS_CLONES static void rms_grad_row(const norm_ctx *c, long r, float *restrict pw
   for (int k = 8; k > 0; k /= 2)
     for (int l = 0; l < k; l++) s[l] += s[l + k];
   const float mgx = s[0] / (float)n;
-  if (w && pw) {
-    for (long j = 0; j < n; j++) {
-      const float xh = x[j] * rstd;
-      gx[j] = rstd * (gy[j] * w[j] - xh * mgx);
-      pw[j] += gy[j] * xh;
+  const float *nx = r + 1 < c->rows ? x + n : NULL, *ngy = r + 1 < c->rows ? gy + n : NULL;
+  float *ngx = r + 1 < c->rows ? gx + n : NULL;
+  for (long b = 0; b < n; b += TS_BLOCK) {
+    ts_prefetch_block(nx, b, n, 0);
+    ts_prefetch_block(ngy, b, n, 0);
+    ts_prefetch_block(ngx, b, n, 1);
+    const long e = b + TS_BLOCK < n ? b + TS_BLOCK : n;
+    if (w && pw) {
+      for (long j = b; j < e; j++) {
+        const float xh = x[j] * rstd;
+        gx[j] = rstd * (gy[j] * w[j] - xh * mgx);
+        pw[j] += gy[j] * xh;
+      }
+      continue;
     }
-    return;
+    for (long j = b; j < e; j++) gx[j] = rstd * ((w ? gy[j] * w[j] : gy[j]) - x[j] * rstd * mgx);
+    if (pw) for (long j = b; j < e; j++) pw[j] += gy[j] * (x[j] * rstd);
   }
-  for (long j = 0; j < n; j++) gx[j] = rstd * ((w ? gy[j] * w[j] : gy[j]) - x[j] * rstd * mgx);
-  if (pw) for (long j = 0; j < n; j++) pw[j] += gy[j] * (x[j] * rstd);
 }
 
 static void rms_grad_rows(const void *ctx, long r0, long r1) {

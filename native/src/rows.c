@@ -12,8 +12,8 @@ TS_CLONES static float row_sum_exp(const float *x, float m, long n) {
   float acc[16] = {0};
   long i = 0;
   for (; i + 16 <= n; i += 16)
-    for (int l = 0; l < 16; l++) acc[l] += ts_expf(x[i + l] - m);
-  for (; i < n; i++) acc[i % 16] += ts_expf(x[i] - m);
+    for (int l = 0; l < 16; l++) acc[l] += ts_exp_nonpos(x[i + l] - m);
+  for (; i < n; i++) acc[i % 16] += ts_exp_nonpos(x[i] - m);
   for (int w = 8; w > 0; w /= 2)
     for (int l = 0; l < w; l++) acc[l] += acc[l + w];
   return acc[0];
@@ -65,26 +65,41 @@ int ts_reduce(int op, const float *x, long rows, long cols, void *out) {
 
 typedef struct { const float *x, *gy; float *y; long cols; int log; } sm_ctx;
 
+/* The row max for softmax, vectorized as a max reduction by assuming no NaN here: a NaN in the
+ * row still makes the whole softmax row NaN through exp(x - m) and the sum, as in the reference. */
+__attribute__((optimize("finite-math-only", "no-signed-zeros"))) TS_CLONES static float softmax_max(const float *x,
+                                                                                                     long n) {
+  float m = -INFINITY;
+  for (long i = 0; i < n; i++) m = x[i] > m ? x[i] : m;
+  return m;
+}
+
 TS_CLONES static void softmax_rows(const void *ctx, long r0, long r1) {
   const sm_ctx *c = ctx;
   const long n = c->cols;
   for (long r = r0; r < r1; r++) {
     const float *x = c->x + r * n;
     float *y = c->y + r * n;
-    const float m = ts_row_max(x, n);
+    const float *nx = r + 1 < r1 ? x + n : NULL;
+    float *ny = r + 1 < r1 ? y + n : NULL;
     if (c->log) {
+      const float m = ts_row_max(x, n);
       const float lse = m + logf(row_sum_exp(x, m, n));
       for (long i = 0; i < n; i++) y[i] = x[i] - lse;
-    } else {
-      float acc[16] = {0};
-      long i = 0;
-      for (; i + 16 <= n; i += 16)
-        for (int l = 0; l < 16; l++) acc[l] += (y[i + l] = ts_expf(x[i + l] - m));
-      for (; i < n; i++) acc[i % 16] += (y[i] = ts_expf(x[i] - m));
-      for (int w = 8; w > 0; w /= 2)
-        for (int l = 0; l < w; l++) acc[l] += acc[l + w];
-      const float inv = 1.0f / acc[0];
-      for (i = 0; i < n; i++) y[i] *= inv;
+      continue;
+    }
+    const float m = softmax_max(x, n);
+    /* exp written once, summed from L1 by the same 16 lanes and tree as every row sum */
+    for (long b = 0; b < n; b += TS_BLOCK) {
+      ts_prefetch_block(nx, b, n, 0);
+      const long e = b + TS_BLOCK < n ? b + TS_BLOCK : n;
+      for (long j = b; j < e; j++) y[j] = ts_exp_nonpos(x[j] - m);
+    }
+    const float inv = 1.0f / ts_row_sum(y, n);
+    for (long b = 0; b < n; b += TS_BLOCK) {
+      ts_prefetch_block(ny, b, n, 1);
+      const long e = b + TS_BLOCK < n ? b + TS_BLOCK : n;
+      for (long j = b; j < e; j++) y[j] *= inv;
     }
   }
 }
@@ -103,7 +118,7 @@ TS_CLONES static void softmax_grad_rows(const void *ctx, long r0, long r1) {
     float *gx = c->y + r * n;
     if (c->log) {
       const float s = ts_row_sum(gy, n);
-      for (long i = 0; i < n; i++) gx[i] = gy[i] - ts_expf(y[i]) * s;
+      for (long i = 0; i < n; i++) gx[i] = gy[i] - ts_exp_nonpos(y[i]) * s;
     } else {
       const float d = ts_row_dot(gy, y, n);
       for (long i = 0; i < n; i++) gx[i] = y[i] * (gy[i] - d);
@@ -170,7 +185,7 @@ TS_CLONES static void ce_grad_rows(const void *ctx, long r0, long r1) {
       continue;
     }
     const float gl = c->gloss[r], lse = c->lse[r];
-    for (long i = 0; i < n; i++) g[i] = gl * (ts_expf(x[i] - lse) - off);
+    for (long i = 0; i < n; i++) g[i] = gl * (ts_exp_nonpos(x[i] - lse) - off);
     g[t] -= gl * (1.0f - s);
   }
 }
