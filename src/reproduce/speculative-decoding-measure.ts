@@ -117,22 +117,24 @@ function steady(target: Counted, run: (onToken: () => void) => void): { seconds:
   return { seconds: (last - first) / 1000, tokens: count };
 }
 
-/** Plain and speculative decoding of every prompt, interleaved per prompt. */
+/** Plain and speculative decoding of every prompt, interleaved per prompt (each pair back to back). */
 export function speedRun(model: CausalLm, draft: CausalLm, prompts: readonly (readonly number[])[], o: { gamma: number; temperature: number; maxTokens: number; seed: number }): SpeedRun {
   const target = new Counted(model);
   const r = { plainSeconds: 0, plainTokens: 0, specSeconds: 0, specTokens: 0, tokens: 0, drafted: 0, betaSum: 0, passes: 0, identical: true };
   prompts.forEach((p, i) => {
     const opts = { temperature: o.temperature, maxTokens: o.maxTokens, seed: o.seed + i };
     let plain: number[] = [];
-    const a = steady(target, (onToken) => { plain = generate(target, [p], { ...opts, onToken })[0].tokens; });
     let spec: number[] = [];
-    const b = steady(target, (onToken) => {
+    const runPlain = (): { seconds: number; tokens: number } => steady(target, (onToken) => { plain = generate(target, [p], { ...opts, onToken })[0].tokens; });
+    const runSpec = (): { seconds: number; tokens: number } => steady(target, (onToken) => {
       const out = speculativeGenerate(target, draft, p, { ...opts, gamma: o.gamma, onToken });
       spec = out.tokens;
       r.drafted += out.stats.drafted;
       r.betaSum += out.stats.betaSum;
       r.passes += out.stats.targetPasses;
     });
+    // The order alternates by prompt, so neither side always runs first (warm caches, drifting load).
+    const [a, b] = i % 2 === 0 ? [runPlain(), runSpec()] : (() => { const y = runSpec(); return [runPlain(), y]; })();
     r.plainSeconds += a.seconds;
     r.plainTokens += a.tokens;
     r.specSeconds += b.seconds;
