@@ -5,6 +5,8 @@ import type { Report } from './report.ts';
 export interface ReproduceOptions {
   /** The short profile CI runs. */
   readonly quick: boolean;
+  /** Train models again instead of reusing cached ones (reproductions that train). */
+  readonly retrain?: boolean;
   readonly log: (line: string) => void;
 }
 

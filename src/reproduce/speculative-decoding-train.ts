@@ -12,7 +12,8 @@ export interface TrainDecoderOptions {
   readonly seqLen?: number;
   readonly lr?: number;
   readonly seed?: number;
-  readonly onStep?: (step: number, loss: number) => void;
+  /** Called after every step with the fraction of the budget (steps or seconds) used. */
+  readonly onStep?: (step: number, loss: number, done: number) => void;
 }
 
 /** Returns the losses of every step. */
@@ -28,8 +29,10 @@ export function trainDecoder(model: DecoderLM, tokens: ArrayLike<number>, o: Tra
   const adamw = kernel('adamw');
   const losses: number[] = [];
   const t0 = Date.now();
+  // The cosine runs over whichever budget is used up first, so a time-capped run still decays.
+  const used = (step: number): number => Math.max(step / steps, o.seconds !== undefined ? (Date.now() - t0) / 1000 / o.seconds : 0);
   for (let step = 1; step <= steps; step++) {
-    if (o.seconds !== undefined && (Date.now() - t0) / 1000 > o.seconds) break;
+    if (used(step - 1) >= 1) break;
     const x = new Int32Array(b * t);
     const y = new Int32Array(b * t);
     for (let r = 0; r < b; r++) {
@@ -39,13 +42,13 @@ export function trainDecoder(model: DecoderLM, tokens: ArrayLike<number>, o: Tra
     for (const p of params) p.zeroGrad();
     const loss = model.loss(tensor(x, [b, t]), tensor(y, [b, t]));
     loss.backward();
-    const rate = lr * Math.min(1, step / 20) * (0.1 + 0.9 * 0.5 * (1 + Math.cos((Math.PI * step) / steps)));
+    const rate = lr * Math.min(1, step / 20) * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, used(step)))));
     params.forEach((p, i) => {
       const g = p.grad!.contiguous().buffer() as Float32Array;
       adamw(p.data as Float32Array, g, moments[i][0], moments[i][1], { lr: rate, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: p.ndim > 1 ? 0.01 : 0, step });
     });
     losses.push(loss.item());
-    o.onStep?.(step, losses[losses.length - 1]);
+    o.onStep?.(step, losses[losses.length - 1], Math.min(1, used(step)));
   }
   model.eval();
   return losses;

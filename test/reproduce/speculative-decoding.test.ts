@@ -4,13 +4,13 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../generation/fixture.ts';
-import { builtinReproductions } from '../../src/reproduce/register.ts';
+import { speculativeDecodingOnFixtures } from '../../src/reproduce/speculative-decoding.ts';
 import { runReproduction } from '../../src/reproduce/run.ts';
 import { expectedTokens } from '../../src/generation/speculative-math.ts';
 
 test('tessera reproduce speculative-decoding --quick: exactness and formula claims pass, report written', async () => {
   const out = mkdtempSync(join(tmpdir(), 'tessera-sd-'));
-  const rep = builtinReproductions().get('speculative-decoding');
+  const rep = speculativeDecodingOnFixtures;
   const { report, files } = await runReproduction(rep, { quick: true, log: () => {}, outRoot: out });
   const byId = new Map(report.claims.map((c) => [c.id, c]));
   for (const id of ['S-8.1', 'S-8.6', 'S-8.7', 'S-1.1', 'S-1.6', 'S-3']) assert.equal(byId.get(id)?.pass, true, `${id}: ${JSON.stringify(byId.get(id))}`);
