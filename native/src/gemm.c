@@ -87,6 +87,21 @@ TS_CLONES static void pack_b(const float *b, long b_ks, long b_js, long pc, long
   }
 }
 
+/* Columns of B per prefetched block of the skinny path: kc x 256 floats = 384 KiB, within L2. */
+#define SK_COLS 256
+
+/* Requests rows x cols floats (row stride ld) into L2, one request per 64-byte line. */
+static void prefetch_block_l2(const float *p, long ld, long rows, long cols) {
+  for (long r = 0; r < rows; r++)
+    for (long c = 0; c < cols; c += 16) {
+#if defined(__x86_64__)
+      __asm__ volatile("prefetcht1 %0" : : "m"(p[r * ld + c]));
+#else
+      __builtin_prefetch(p + r * ld + c, 0, 2);
+#endif
+    }
+}
+
 /* C rows [m0, m1) x columns [n0, n1) of one matrix product. */
 static void gemm_block(const ts_gemm_isa *isa, const float *a, const float *b, float *c, long M, long N, long K,
                        int ta, int tb, int accumulate, long m0, long m1, long n0, long n1, int tid) {
@@ -101,10 +116,18 @@ static void gemm_block(const ts_gemm_isa *isa, const float *a, const float *b, f
   const long b_ks = tb ? 1 : N, b_js = tb ? K : 1;
   const long mm = m1 - m0, mtiles = (mm + MR - 1) / MR;
   if (!tb && mm <= TS_SKINNY_M) {
+    /* B is read in place (decoding's weights, usually not in cache). Its rows are N apart, so the
+     * hardware prefetchers see one short run per row and the kernel stalls on misses: each block of
+     * kc rows x SK_COLS columns is requested into L2 first, with many misses in flight. Splitting
+     * the columns changes no element's sum. */
     for (long pc = 0; pc < K; pc += TS_KC) {
       const long kc = K - pc < TS_KC ? K - pc : TS_KC;
-      isa->skinny(mm, kc, a + m0 * a_is + pc * a_ks, a_is, a_ks, b + pc * N + n0, N, c + m0 * N + n0, N, n1 - n0,
-                  accumulate || pc > 0);
+      for (long j0 = n0; j0 < n1; j0 += SK_COLS) {
+        const long nc = n1 - j0 < SK_COLS ? n1 - j0 : SK_COLS;
+        if (mm >= 4) prefetch_block_l2(b + pc * N + j0, N, kc, nc); /* one or two rows stream B at full speed */
+        isa->skinny(mm, kc, a + m0 * a_is + pc * a_ks, a_is, a_ks, b + pc * N + j0, N, c + m0 * N + j0, N, nc,
+                    accumulate || pc > 0);
+      }
     }
     return;
   }
