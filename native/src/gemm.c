@@ -122,9 +122,10 @@ static void gemm_block(const ts_gemm_isa *isa, const float *a, const float *b, f
      * the columns changes no element's sum. */
     for (long pc = 0; pc < K; pc += TS_KC) {
       const long kc = K - pc < TS_KC ? K - pc : TS_KC;
-      for (long j0 = n0; j0 < n1; j0 += SK_COLS) {
-        const long nc = n1 - j0 < SK_COLS ? n1 - j0 : SK_COLS;
-        if (mm >= 4) prefetch_block_l2(b + pc * N + j0, N, kc, nc); /* one or two rows stream B at full speed */
+      const long step = mm >= 4 ? SK_COLS : n1 - n0; /* one to three rows stream B at full speed as it is */
+      for (long j0 = n0; j0 < n1; j0 += step) {
+        const long nc = n1 - j0 < step ? n1 - j0 : step;
+        if (mm >= 4) prefetch_block_l2(b + pc * N + j0, N, kc, nc);
         isa->skinny(mm, kc, a + m0 * a_is + pc * a_ks, a_is, a_ks, b + pc * N + j0, N, c + m0 * N + j0, N, nc,
                     accumulate || pc > 0);
       }
