@@ -89,6 +89,11 @@ export interface SpeedRun {
   readonly drafted: number;
   readonly betaSum: number;
   readonly passes: number;
+  /** Costs as they occurred inside the speculative loop: draft steps, and target passes over γ + 1 positions. */
+  readonly draftSeconds: number;
+  readonly draftSteps: number;
+  readonly verifySeconds: number;
+  readonly verifyPasses: number;
   /** Whether greedy speculative output equalled plain greedy output on every prompt. */
   readonly identical: boolean;
 }
@@ -120,7 +125,10 @@ function steady(target: Counted, run: (onToken: () => void) => void): { seconds:
 /** Plain and speculative decoding of every prompt, interleaved per prompt (each pair back to back). */
 export function speedRun(model: CausalLm, draft: CausalLm, prompts: readonly (readonly number[])[], o: { gamma: number; temperature: number; maxTokens: number; seed: number }): SpeedRun {
   const target = new Counted(model);
-  const r = { plainSeconds: 0, plainTokens: 0, specSeconds: 0, specTokens: 0, tokens: 0, drafted: 0, betaSum: 0, passes: 0, identical: true };
+  const r = {
+    plainSeconds: 0, plainTokens: 0, specSeconds: 0, specTokens: 0, tokens: 0, drafted: 0, betaSum: 0, passes: 0,
+    draftSeconds: 0, draftSteps: 0, verifySeconds: 0, verifyPasses: 0, identical: true,
+  };
   prompts.forEach((p, i) => {
     const opts = { temperature: o.temperature, maxTokens: o.maxTokens, seed: o.seed + i };
     let plain: number[] = [];
@@ -132,6 +140,10 @@ export function speedRun(model: CausalLm, draft: CausalLm, prompts: readonly (re
       r.drafted += out.stats.drafted;
       r.betaSum += out.stats.betaSum;
       r.passes += out.stats.targetPasses;
+      r.draftSeconds += out.stats.draftSeconds;
+      r.draftSteps += out.stats.draftSteps;
+      r.verifySeconds += out.stats.passSeconds[o.gamma + 1] ?? 0;
+      r.verifyPasses += out.stats.passCount[o.gamma + 1] ?? 0;
     });
     // The order alternates by prompt, so neither side always runs first (warm caches, drifting load).
     const [a, b] = i % 2 === 0 ? [runPlain(), runSpec()] : (() => { const y = runSpec(); return [runPlain(), y]; })();
