@@ -7,47 +7,17 @@
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx2,fma")
 #define SFX avx512
-#define VT __m512
-#define W 16
-#define VZERO() _mm512_setzero_ps()
-#define VLOAD(p) _mm512_loadu_ps(p)
-#define VSTORE(p, v) _mm512_storeu_ps((p), (v))
-#define VBCAST(x) _mm512_set1_ps(x)
-#define VFMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
-#define SFMA(a, b, c) __builtin_fmaf((a), (b), (c))
+#include "isa-avx512.h"
 #include "attention-blocks.inc"
-#undef SFX
-#undef VT
-#undef W
-#undef VZERO
-#undef VLOAD
-#undef VSTORE
-#undef VBCAST
-#undef VFMA
-#undef SFMA
+#include "isa-undef.h"
 #pragma GCC pop_options
 
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 #define SFX avx2
-#define VT __m256
-#define W 8
-#define VZERO() _mm256_setzero_ps()
-#define VLOAD(p) _mm256_loadu_ps(p)
-#define VSTORE(p, v) _mm256_storeu_ps((p), (v))
-#define VBCAST(x) _mm256_set1_ps(x)
-#define VFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
-#define SFMA(a, b, c) __builtin_fmaf((a), (b), (c))
+#include "isa-avx2.h"
 #include "attention-blocks.inc"
-#undef SFX
-#undef VT
-#undef W
-#undef VZERO
-#undef VLOAD
-#undef VSTORE
-#undef VBCAST
-#undef VFMA
-#undef SFMA
+#include "isa-undef.h"
 #pragma GCC pop_options
 #endif
 

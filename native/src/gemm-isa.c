@@ -15,17 +15,10 @@
 #define TS_AVX512_NV 2
 #endif
 #define SFX avx512
-#define VT __m512
-#define W 16
+#include "isa-avx512.h"
 #define MR TS_AVX512_MR
 #define NV TS_AVX512_NV
-#define VZERO() _mm512_setzero_ps()
-#define VLOAD(p) _mm512_loadu_ps(p)
-#define VSTORE(p, v) _mm512_storeu_ps((p), (v))
-#define VBCAST(x) _mm512_set1_ps(x)
-#define VFMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
 #define VADD(a, b) _mm512_add_ps((a), (b))
-#define SFMA(a, b, c) __builtin_fmaf((a), (b), (c))
 #define SK_NV1 16
 #define SK_NV2 8
 #define SK_NV4 4
@@ -52,18 +45,10 @@ const ts_gemm_isa ts_gemm_avx512 = {MR, NV * W, skinny_driver_avx512, "avx512f "
    kern_avx512_13, kern_avx512_14,
 #endif
   }};
-#undef SFX
-#undef VT
-#undef W
+#include "isa-undef.h"
 #undef MR
 #undef NV
-#undef VZERO
-#undef VLOAD
-#undef VSTORE
-#undef VBCAST
-#undef VFMA
 #undef VADD
-#undef SFMA
 #undef SK_NV1
 #undef SK_NV2
 #undef SK_NV4
@@ -80,17 +65,10 @@ const ts_gemm_isa ts_gemm_avx512 = {MR, NV * W, skinny_driver_avx512, "avx512f "
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 #define SFX avx2
-#define VT __m256
-#define W 8
+#include "isa-avx2.h"
 #define MR 6
 #define NV 2
-#define VZERO() _mm256_setzero_ps()
-#define VLOAD(p) _mm256_loadu_ps(p)
-#define VSTORE(p, v) _mm256_storeu_ps((p), (v))
-#define VBCAST(x) _mm256_set1_ps(x)
-#define VFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
 #define VADD(a, b) _mm256_add_ps((a), (b))
-#define SFMA(a, b, c) __builtin_fmaf((a), (b), (c))
 #define SK_NV1 8
 #define SK_NV2 4
 #define SK_NV4 2
@@ -98,18 +76,10 @@ const ts_gemm_isa ts_gemm_avx512 = {MR, NV * W, skinny_driver_avx512, "avx512f "
 KDEF(1) KDEF(2) KDEF(3) KDEF(4) KDEF(5) KDEF(6)
 const ts_gemm_isa ts_gemm_avx2 = {MR, NV * W, skinny_driver_avx2, "avx2+fma 6x16",
   {0, kern_avx2_1, kern_avx2_2, kern_avx2_3, kern_avx2_4, kern_avx2_5, kern_avx2_6}};
-#undef SFX
-#undef VT
-#undef W
+#include "isa-undef.h"
 #undef MR
 #undef NV
-#undef VZERO
-#undef VLOAD
-#undef VSTORE
-#undef VBCAST
-#undef VFMA
 #undef VADD
-#undef SFMA
 #undef SK_NV1
 #undef SK_NV2
 #undef SK_NV4
@@ -145,18 +115,10 @@ const ts_gemm_isa ts_gemm_avx2 = {MR, NV * W, skinny_driver_avx2, "avx2+fma 6x16
 KDEF(1) KDEF(2) KDEF(3) KDEF(4) KDEF(5) KDEF(6) KDEF(7) KDEF(8)
 const ts_gemm_isa ts_gemm_neon = {MR, NV * W, skinny_driver_neon, "neon 8x12",
   {0, kern_neon_1, kern_neon_2, kern_neon_3, kern_neon_4, kern_neon_5, kern_neon_6, kern_neon_7, kern_neon_8}};
-#undef SFX
-#undef VT
-#undef W
+#include "isa-undef.h"
 #undef MR
 #undef NV
-#undef VZERO
-#undef VLOAD
-#undef VSTORE
-#undef VBCAST
-#undef VFMA
 #undef VADD
-#undef SFMA
 #undef SK_NV1
 #undef SK_NV2
 #undef SK_NV4

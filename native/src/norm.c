@@ -18,6 +18,14 @@ typedef struct norm_ctx {
   void (*row_fn)(const struct norm_ctx *c, long r, float *pw, float *pb);
 } norm_ctx;
 
+/* Backward passes: while a row is finished, the next row's x and gy are requested for reading
+ * and its gx for writing, a block at a time. */
+static inline void prefetch_next_row(const float *x, const float *gy, float *gx, long b, long n) {
+  ts_prefetch_block(x + n, b, n, 0);
+  ts_prefetch_block(gy + n, b, n, 0);
+  ts_prefetch_block(gx + n, b, n, 1);
+}
+
 TS_CLONES static void ln_rows(const void *ctx, long r0, long r1) {
   const norm_ctx *c = ctx;
   const long n = c->cols;
@@ -69,12 +77,9 @@ TS_CLONES static void ln_grad_row(const norm_ctx *c, long r, float *restrict pw,
   const float mg = s1[0] / (float)n, mgx = s2[0] / (float)n;
   /* xhat = x * rstd + c0 and gx = g * rstd - (xhat * a + d), with the row's constants folded */
   const float c0 = -mean * rstd, a = rstd * mgx, d = rstd * mg;
-  const float *nx = r + 1 < c->rows ? x + n : NULL, *ngy = r + 1 < c->rows ? gy + n : NULL;
-  float *ngx = r + 1 < c->rows ? gx + n : NULL;
+  const int more = r + 1 < c->rows;
   for (long b = 0; b < n; b += TS_BLOCK) {
-    ts_prefetch_block(nx, b, n, 0);
-    ts_prefetch_block(ngy, b, n, 0);
-    ts_prefetch_block(ngx, b, n, 1);
+    if (more) prefetch_next_row(x, gy, gx, b, n);
     const long e = b + TS_BLOCK < n ? b + TS_BLOCK : n;
     if (w && pw && pb) {
       for (long j = b; j < e; j++) {
@@ -191,12 +196,9 @@ TS_CLONES static void rms_grad_row(const norm_ctx *c, long r, float *restrict pw
   for (int k = 8; k > 0; k /= 2)
     for (int l = 0; l < k; l++) s[l] += s[l + k];
   const float mgx = s[0] / (float)n;
-  const float *nx = r + 1 < c->rows ? x + n : NULL, *ngy = r + 1 < c->rows ? gy + n : NULL;
-  float *ngx = r + 1 < c->rows ? gx + n : NULL;
+  const int more = r + 1 < c->rows;
   for (long b = 0; b < n; b += TS_BLOCK) {
-    ts_prefetch_block(nx, b, n, 0);
-    ts_prefetch_block(ngy, b, n, 0);
-    ts_prefetch_block(ngx, b, n, 1);
+    if (more) prefetch_next_row(x, gy, gx, b, n);
     const long e = b + TS_BLOCK < n ? b + TS_BLOCK : n;
     if (w && pw) {
       for (long j = b; j < e; j++) {
