@@ -11,7 +11,7 @@ import { loadNativeAddon, nativeUnavailableReason } from '../src/backends/native
 import { referenceBackend } from '../src/backends/reference/index.ts';
 import type { Kernels } from '../src/spec/backend.ts';
 import { writeFileAtomic } from '../src/util/fs.ts';
-import { medianSeconds, median, type Timing } from './lib/timing.ts';
+import { fmaPeakGflops, medianSeconds, median, type Timing } from './lib/timing.ts';
 import { barChartSvg } from './lib/svg.ts';
 import { runLadder } from './gemm-ladder.ts';
 import { runBandwidth, type BandwidthRow } from './bandwidth.ts';
@@ -106,9 +106,7 @@ if (opts['bandwidth-only']) {
   console.log(`load average (1 min): ${loadBefore.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end`);
   process.exit(0);
 }
-const peakIters = 2_000_000;
-const peakFlops = addon.fmaPeak(peakIters);
-const fmaPeak = peakFlops > 0 ? peakFlops / medianSeconds(() => addon!.fmaPeak(peakIters), { minTime: 0.1, reps: 5 }) / 1e9 : null;
+const fmaPeak = fmaPeakGflops(addon);
 console.log(`FMA peak of one core (${info.isa}, register-only loop): ${fmaPeak === null ? 'n/a' : `${fmaPeak.toFixed(1)} GFLOP/s`}`);
 console.log(`timing: median of ${timing.reps} samples of >= ${timing.minTime * 1000} ms, median over ${rounds} round(s)`);
 

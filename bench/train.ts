@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { registerDefaultBackends } from '../src/backends/register.ts';
 import { loadNativeAddon } from '../src/backends/native/index.ts';
 import { writeFileAtomic } from '../src/util/fs.ts';
+import { fmaPeakGflops, median, medianSeconds } from './lib/timing.ts';
 import { buildModel, buildOptimizer, defaultTrainConfig } from '../src/train/index.ts';
 import { crossEntropy, getBackend, matmul, randint, randn } from '../src/tensor/index.ts';
 
@@ -26,7 +27,6 @@ const V = Number(values.vocab ?? 8192); // the anchor's vocabulary, not the main
 const cfg = { ...defaultTrainConfig, model: { ...defaultTrainConfig.model, dim: d, nLayers: L, nHeads: H, maxSeqLen: T } };
 const lines: string[] = [];
 const log = (l: string): void => { lines.push(l); console.log(l); };
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Training FLOPs per token: 6 x (block matrices + tied head) + 12·L·T·d for attention scores and mixing. */
 const flopsPerToken = 6 * (L * 12 * d * d + V * d) + 12 * L * T * d;
@@ -51,15 +51,7 @@ function tesseraStep(): number {
 function tesseraGemm(m: number, k: number, n: number): number {
   const a = randn([m, k]);
   const b = randn([k, n]);
-  matmul(a, b);
-  const reps: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const t0 = performance.now();
-    let c = 0;
-    while (performance.now() - t0 < 300 || c === 0) { matmul(a, b); c++; }
-    reps.push((performance.now() - t0) / 1000 / c);
-  }
-  return (2 * m * k * n) / median(reps) / 1e9;
+  return (2 * m * k * n) / medianSeconds(() => matmul(a, b), { minTime: 0.3, reps: 5 }) / 1e9;
 }
 
 const py = '/usr/bin/python3';
@@ -120,22 +112,14 @@ else {
 log(`tessera model FLOPs: ${achieved.toFixed(1)} GFLOP/s = ${((100 * achieved) / own).toFixed(1)}% of its own 2-thread GEMM rate`);
 // The ceiling: no implementation can exceed the FMA peak of both cores, so a ratio target is only
 // reachable when target x peer rate stays under it.
-const peak = 2 * fmaPeakPerCore();
+const addon = loadNativeAddon();
+const peak = 2 * ((addon && fmaPeakGflops(addon)) ?? Number.NaN);
 log(`FMA peak of the 2 cores (register-only loop): ${peak.toFixed(1)} GFLOP/s = ${(peak * 1e9 / flopsPerToken).toFixed(0)} tokens/s at 100% utilisation`);
 if (best) {
   const need = (3 * best.tps * flopsPerToken) / 1e9;
   log(`3x the peer would need ${(3 * best.tps).toFixed(0)} tokens/s = ${need.toFixed(1)} GFLOP/s of model FLOPs = ${((100 * need) / peak).toFixed(0)}% of that peak`);
 }
 writeResults();
-
-function fmaPeakPerCore(): number {
-  const addon = loadNativeAddon();
-  if (!addon) return Number.NaN;
-  const iters = 2_000_000;
-  const flops = addon.fmaPeak(iters);
-  const reps = Array.from({ length: 5 }, () => { const t0 = performance.now(); addon.fmaPeak(iters); return (performance.now() - t0) / 1000; });
-  return flops / median(reps) / 1e9;
-}
 
 function writeResults(): void {
   const dir = new URL('results/', import.meta.url).pathname;

@@ -35,3 +35,10 @@ export function median(xs: number[]): number {
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
+
+/** GFLOP/s of one core in the addon's register-only FMA loop (null when the build has none). */
+export function fmaPeakGflops(addon: { fmaPeak(iterations: number): number }): number | null {
+  const iters = 2_000_000;
+  const flops = addon.fmaPeak(iters);
+  return flops > 0 ? flops / medianSeconds(() => addon.fmaPeak(iters), { minTime: 0.1, reps: 5 }) / 1e9 : null;
+}

@@ -36,17 +36,17 @@ typedef struct {
 
 /* A visible query row of the current key block. */
 typedef struct {
-  long i, hh, row0;
+  long i, hh, h, row0, lo, hi; /* row, query head (within the group and absolute), visible keys [lo, hi) */
   float L;
 } bwd_row;
 
 /* P -> the dV weights (s) and dS·τ (dp) of one row, from its scores s and dP = dO·Vᵀ in dp. */
 static void bwd_weights(const bwd_job *J, long b, long j0, long jn, const bwd_row *R, float Di, float *s, float *dp) {
   const ts_attn_params *p = J->p;
-  const long d = p->d, h = R->row0 / p->nq % p->hq, i = R->i;
+  const long d = p->d, h = R->h, i = R->i;
   const float inv = (float)(1.0 / (1.0 - p->dropout));
   const float *qi = J->q + (R->row0 + i) * d, *kh = J->k + (b * p->hkv + h / (p->hq / p->hkv)) * p->nk * d;
-  const uint32_t row = ts_keep_row(ts_keep_head(p->seed, b, h), i);
+  const uint32_t row = p->dropout > 0 ? ts_keep_row(ts_keep_head(p->seed, b, h), i) : 0;
   float *gb = J->gbias ? J->gbias + (R->row0 + i) * p->nk : NULL;
   for (long j = 0; j < jn; j++) {
     const float P = s[j];
@@ -89,10 +89,7 @@ static void bwd_group(const bwd_job *J, const bwd_scratch *S, const ts_attn_bloc
   B->dot4(qp, gn, S->kt, d, jn, sp);
   B->dot4(gop, gn, S->vt, d, jn, dpp);
   for (int t = 0; t < gn; t++) {
-    long lo, hi;
-    const long h = R[t].row0 / p->nq % p->hq;
-    ts_attn_range(p, b, R[t].i, &lo, &hi);
-    ts_attn_scores_post(p, b, h, R[t].i, j0, lo, hi, sp[t]);
+    ts_attn_scores_post(p, b, R[t].h, R[t].i, j0, R[t].lo, R[t].hi, sp[t]);
     exp_lse(sp[t], R[t].L); /* P, exact zeros where masked */
     bwd_weights(J, b, j0, jn, &R[t], S->D[R[t].hh * p->nq + R[t].i], sp[t], dpp[t]);
     ws[t] = sp[t];
@@ -136,7 +133,7 @@ static void bwd_unit(const bwd_job *J, long u, const bwd_scratch *S, const ts_at
         ts_attn_range(p, b, i, &lo, &hi);
         const float L = J->lse[row0 + i];
         if (hi <= lo || j0 >= hi || j0 + TS_ATT_BC <= lo || L == -INFINITY) continue;
-        grp[gn++] = (bwd_row){i, hh, row0, L};
+        grp[gn++] = (bwd_row){i, hh, hk * g + hh, row0, lo, hi, L};
         if (gn < 4) continue;
         if (pending == TS_ATT_BR) { /* groups of four never straddle a flush (TS_ATT_BR % 4 == 0) */
           flush(S->dk, S->pk, jn * d);

@@ -93,13 +93,7 @@ TS_CLONES static void pack_b(const float *b, long b_ks, long b_js, long pc, long
 /* Requests rows x cols floats (row stride ld) into L2, one request per 64-byte line. */
 static void prefetch_block_l2(const float *p, long ld, long rows, long cols) {
   for (long r = 0; r < rows; r++)
-    for (long c = 0; c < cols; c += 16) {
-#if defined(__x86_64__)
-      __asm__ volatile("prefetcht1 %0" : : "m"(p[r * ld + c]));
-#else
-      __builtin_prefetch(p + r * ld + c, 0, 2);
-#endif
-    }
+    for (long c = 0; c < cols; c += 16) ts_prefetch(p + r * ld + c, 2);
 }
 
 /* C rows [m0, m1) x columns [n0, n1) of one matrix product. */

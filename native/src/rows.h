@@ -14,20 +14,10 @@ float ts_row_dot(const float *x, const float *y, long n);
 /* sum((x - mean)^2) */
 float ts_row_sqdev(const float *x, float mean, long n);
 /* Row kernels read a row from memory in their first pass and work on it in L1 afterwards; the
- * later passes prefetch the next row 64 floats (4 lines) at a time so memory stays busy. The
- * prefetch is an asm statement on x86-64: GCC drops __builtin_prefetch next to loops it
- * vectorizes. */
+ * later passes prefetch the next row 64 floats (4 lines) at a time so memory stays busy. */
 #define TS_BLOCK 64
 static inline void ts_prefetch_block(const float *row, long at, long n, int write) {
   if (!row || at + TS_BLOCK > n) return;
-  for (int k = 0; k < TS_BLOCK; k += 16) {
-#if defined(__x86_64__) && defined(__GNUC__)
-    if (write) __asm__ volatile("prefetchw %0" : : "m"(row[at + k]));
-    else __asm__ volatile("prefetcht0 %0" : : "m"(row[at + k]));
-#else
-    if (write) __builtin_prefetch(row + at + k, 1);
-    else __builtin_prefetch(row + at + k, 0);
-#endif
-  }
+  for (int k = 0; k < TS_BLOCK; k += 16) ts_prefetch(row + at + k, write ? 1 : 0);
 }
 #endif

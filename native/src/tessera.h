@@ -91,4 +91,17 @@ double ts_fma_peak_flops(long iterations);
 /* kind 0: copy a = b; kind 1: triad a = b + s*c. Threaded over the pool. */
 void ts_stream(int kind, float *a, const float *b, const float *c, long n, float s);
 
+/* One cache-line prefetch: for reading into L1 (0), for writing (1), or for reading into L2 (2).
+ * An asm statement on x86-64, since GCC drops __builtin_prefetch next to loops it vectorizes. */
+static inline void ts_prefetch(const void *p, int kind) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (kind == 1) __asm__ volatile("prefetchw %0" : : "m"(*(const char *)p));
+  else if (kind == 2) __asm__ volatile("prefetcht1 %0" : : "m"(*(const char *)p));
+  else __asm__ volatile("prefetcht0 %0" : : "m"(*(const char *)p));
+#else
+  if (kind == 1) __builtin_prefetch(p, 1);
+  else __builtin_prefetch(p, 0, kind == 2 ? 2 : 3);
+#endif
+}
+
 #endif
