@@ -23,11 +23,6 @@ void ts_rows_run(long rows, long cols, ts_rows_fn fn, const void *ctx) {
 }
 
 #define L 16
-static inline float tree(float *acc) {
-  for (int w = L / 2; w > 0; w /= 2)
-    for (int i = 0; i < w; i++) acc[i] += acc[i + w];
-  return acc[0];
-}
 
 TS_CLONES float ts_row_sum(const float *x, long n) {
   float acc[L] = {0};
@@ -35,7 +30,7 @@ TS_CLONES float ts_row_sum(const float *x, long n) {
   for (; i + L <= n; i += L)
     for (int l = 0; l < L; l++) acc[l] += x[i + l];
   for (; i < n; i++) acc[i % L] += x[i];
-  return tree(acc);
+  return ts_lanes_sum(acc);
 }
 
 TS_CLONES float ts_row_dot(const float *x, const float *y, long n) {
@@ -44,7 +39,7 @@ TS_CLONES float ts_row_dot(const float *x, const float *y, long n) {
   for (; i + L <= n; i += L)
     for (int l = 0; l < L; l++) acc[l] += x[i + l] * y[i + l];
   for (; i < n; i++) acc[i % L] += x[i] * y[i];
-  return tree(acc);
+  return ts_lanes_sum(acc);
 }
 
 TS_CLONES float ts_row_sqdev(const float *x, float mean, long n) {
@@ -59,7 +54,7 @@ TS_CLONES float ts_row_sqdev(const float *x, float mean, long n) {
     const float d = x[i] - mean;
     acc[i % L] += d * d;
   }
-  return tree(acc);
+  return ts_lanes_sum(acc);
 }
 
 /* NaN propagates (as in the reference); tracked in a separate flag so the loop vectorizes. */

@@ -20,4 +20,18 @@ static inline void ts_prefetch_block(const float *row, long at, long n, int writ
   if (!row || at + TS_BLOCK > n) return;
   for (int k = 0; k < TS_BLOCK; k += 16) ts_prefetch(row + at + k, write ? 1 : 0);
 }
+
+/* Sixteen float lanes as one GCC/clang vector: the compiler maps it to one zmm, two ymm or four
+ * xmm registers in each TS_CLONES clone. Lane l of a row sum takes columns l, l + 16, ..., the same
+ * lanes the scalar sums above use, so both give the same bits. Loads and stores are unaligned. */
+typedef float ts_v16 __attribute__((vector_size(64), aligned(4), may_alias));
+#define TS_INLINE static inline __attribute__((always_inline))
+#define TS_V16_LOAD(p) (*(const ts_v16 *)(p))
+#define TS_V16_STORE(p, v) (*(ts_v16 *)(p) = (v))
+/* Sixteen lanes of a row sum combined by the fixed tree every row sum uses (acc is overwritten). */
+TS_INLINE float ts_lanes_sum(float *acc) {
+  for (int w = 8; w > 0; w /= 2)
+    for (int i = 0; i < w; i++) acc[i] += acc[i + w];
+  return acc[0];
+}
 #endif

@@ -248,3 +248,33 @@ if (addon !== null && nat !== null) {
     }
   });
 }
+
+if (addon !== null && nat !== null) {
+  const N = nat;
+  test('native norm backward gives the same bits at every alignment of its arrays', () => {
+    // Its second pass starts its vectors at gx's first 64-byte boundary; the split must not change a value.
+    const rng = new Rng(28);
+    for (const [rows, cols] of [[37, 300], [9, 64], [5, 13]]) {
+      const x = randn(rng, rows * cols), gy = randn(rng, rows * cols), w = randn(rng, cols);
+      const mean = new Float32Array(rows), rstd = new Float32Array(rows);
+      N.layerNorm(x, w, null, new Float32Array(rows * cols), mean, rstd, rows, cols, 1e-5);
+      const run = (shift: number): Float32Array[] => {
+        // views of fresh buffers starting `shift` floats past a 64-byte boundary (typed arrays are 16-byte aligned at least)
+        const at = (src: Float32Array | number): Float32Array => {
+          const len = typeof src === 'number' ? src : src.length;
+          const v = new Float32Array(new ArrayBuffer((len + 32) * 4), shift * 4, len);
+          if (typeof src !== 'number') v.set(src);
+          return v;
+        };
+        const gx = at(rows * cols), gw = at(cols), gb = at(cols), rgx = at(rows * cols), rgw = at(cols);
+        N.layerNormGrad(at(x), at(w), mean, rstd, at(gy), gx, gw, gb, rows, cols);
+        N.rmsNormGrad(at(x), at(w), rstd, at(gy), rgx, rgw, rows, cols);
+        return [gx, gw, gb, rgx, rgw].map((a) => Float32Array.from(a));
+      };
+      const base = run(0);
+      for (let shift = 1; shift < 16; shift++) {
+        run(shift).forEach((a, i) => assert.ok(bitwiseEqual(a, base[i]), `${rows}x${cols}: output ${i} differs at a shift of ${shift} floats`));
+      }
+    }
+  });
+}
