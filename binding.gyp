@@ -6,6 +6,7 @@
         "native/src/addon.c",
         "native/src/cpu.c",
         "native/src/pool.c",
+        "native/src/heap.c",
         "native/src/gemm.c",
         "native/src/gemm-isa.c",
         "native/src/ladder.c",

@@ -450,6 +450,8 @@ static void set_str(napi_env env, napi_value obj, const char *key, const char *v
   napi_set_named_property(env, obj, key, v);
 }
 
+static int heap_tuned; /* set once by init */
+
 FN(js_info) {
   (void)info;
   napi_value obj, v;
@@ -461,6 +463,8 @@ FN(js_info) {
   napi_set_named_property(env, obj, "threads", v);
   napi_create_int32(env, TS_KC, &v);
   napi_set_named_property(env, obj, "kc", v);
+  napi_get_boolean(env, heap_tuned, &v);
+  napi_set_named_property(env, obj, "heapReuse", v);
   return obj;
 }
 
@@ -468,6 +472,7 @@ FN(js_info) {
 void ts_attention_exports(napi_env env, napi_value exports);
 
 static napi_value init(napi_env env, napi_value exports) {
+  heap_tuned = ts_heap_tune();
   struct { const char *name; napi_callback fn; } fns[] = {
     {"info", js_info}, {"setThreads", js_set_threads}, {"setIsa", js_set_isa},
     {"unary", js_unary}, {"unaryGrad", js_unary_grad}, {"binary", js_binary}, {"where", js_where},

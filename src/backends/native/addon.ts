@@ -13,7 +13,8 @@ type Strides = readonly number[];
 
 /** The functions exported by native/src/addon.c; argument order follows the C side. */
 export interface NativeAddon extends NativeAttentionAddon {
-  info(): { isa: string; detectedIsa: string; gemmKernel: string; threads: number; kc: number };
+  /** heapReuse: large freed buffers stay in the heap for reuse (native/src/heap.c; TESSERA_HEAP=0 turns it off). */
+  info(): { isa: string; detectedIsa: string; gemmKernel: string; threads: number; kc: number; heapReuse: boolean };
   setThreads(n: number): void;
   setIsa(isa: string): void;
   unary(op: number, x: F32, out: F32): void;
