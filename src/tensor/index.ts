@@ -13,6 +13,6 @@ export {
 export type { AllocStats, KernelProfileRow } from './engine.ts';
 export { isFloat, bytesOf, DTYPES } from './dtype.ts';
 export type { DType, Storage, FloatArray } from './dtype.ts';
-export { attention, attentionWithLse, attentionFused, attentionNaive, prepareAttention } from './fast/attention.ts';
+export { attention, attentionWithLse, attentionFused, attentionNaive, attentionPacked, prepareAttention } from './fast/attention.ts';
 export { mergeAttention } from './fast/attention-merge.ts';
 export type { AttentionOptions, PreparedAttention } from './fast/attention.ts';

@@ -83,3 +83,27 @@ test('native attention: forward matches the reference kernel to f32 rounding, an
   for (let i = 0; i < a.length; i++) err = Math.max(err, Math.abs(a[i] - b[i]));
   assert.ok(err < 2e-6, `max error ${err}`);
 });
+
+test('attentionPacked: the same output and, bitwise, the same gradients as attention on the three slices', () => {
+  const rng = new T.Rng(12);
+  for (const dtype of ['f32', 'f64'] as const) {
+    for (const extra of [{}, { bias: T.randn([1, 3, 7, 7], { rng, dtype, requiresGrad: true }) }, { impl: 'naive' as const }]) {
+      // (B, T, 3, H, D) as a fused projection gives it, permuted to (3, B, H, T, D)
+      const base = T.randn([2, 7, 3, 3, 8], { rng, dtype });
+      const gy = T.randn([2, 3, 7, 8], { rng, dtype });
+      const run = (packed: boolean) => {
+        const x = base.clone().setRequiresGrad();
+        const qkv = x.permute(2, 0, 3, 1, 4);
+        const opts = { causal: true, ...extra };
+        const out = packed ? T.attentionPacked(qkv, opts) : T.attention(...([0, 1, 2].map((i) => qkv.slice(0, i, i + 1).squeeze(0)) as [T.Tensor, T.Tensor, T.Tensor]), opts);
+        const b = 'bias' in extra ? extra.bias : null;
+        if (b) b.grad = null;
+        out.mul(gy).sum().backward();
+        return [out.toFlatArray(), x.grad!.toFlatArray(), b ? b.grad!.toFlatArray() : []];
+      };
+      const [a, b] = [run(true), run(false)];
+      a.forEach((v, i) => assert.deepEqual(v, b[i], `${dtype} ${JSON.stringify(Object.keys(extra))}: output ${i}`));
+    }
+  }
+  assert.throws(() => T.attentionPacked(T.randn([2, 1, 1, 4, 8])), /packed q, k, v must be \(3, batch, heads, n, d\), got \[2, 1, 1, 4, 8\]/);
+});

@@ -1,6 +1,7 @@
 // Causal multi-head self-attention with grouped-query heads, optional RoPE and an optional KV
 // cache. Scores are one batched matmul over (B, H, T, D) views, with the causal mask added once.
-import { Tensor, attention, concat, defaultRng, matmul, matmulAdd, softmax } from '../../tensor/index.ts';
+import { Tensor, attention, attentionPacked, concat, defaultRng, matmul, matmulAdd, softmax } from '../../tensor/index.ts';
+import type { AttentionOptions as SdpaOptions } from '../../tensor/index.ts';
 import { Module } from '../module.ts';
 import { Linear } from './linear.ts';
 import { Dropout } from './dropout.ts';
@@ -87,6 +88,11 @@ export class CausalSelfAttention extends Module {
     if (x.ndim !== 3) fail('CausalSelfAttention', `input must be (B, T, C), got ${fmtShape(x.shape)}`);
     const [B, T] = x.shape;
     const { nHeads: H, nKvHeads: KV, headDim: D } = this;
+    if (this.impl === 'fused' && !cache && !this.rope && this.qkvProj && KV === H) {
+      // training-style call on a fused projection: q, k, v stay stacked, one gradient comes back
+      const qkv = this.qkvProj.forward(x).reshape(B, T, 3, H, D).permute(2, 0, 3, 1, 4); // (3, B, H, T, D)
+      return this.mixHeads(attentionPacked(qkv, this.fusedOptions()), B, T);
+    }
     const start = cache?.pos ?? 0;
     let [q, k, v] = this.project(x); // (B, H, T, D), (B, KV, T, D) x2, contiguous
     if (this.rope) {
@@ -102,12 +108,7 @@ export class CausalSelfAttention extends Module {
       cache.v = v;
       cache.pos = start + T;
     }
-    if (this.impl === 'fused') {
-      const drop = this.training ? this.attnDrop.p : 0;
-      const seed = drop > 0 ? (this.attnDrop.rng ?? defaultRng()).nextU32() : 0;
-      const y = attention(q, k, v, { causal: true, dropout: drop, seed }).transpose(1, 2).reshape(B, T, H * D);
-      return this.residDrop.forward(this.outProj.forward(y));
-    }
+    if (this.impl === 'fused') return this.mixHeads(attention(q, k, v, this.fusedOptions()), B, T);
     const S = k.shape[2];
     if (KV !== H) {
       // repeat_kv: kv head j serves query heads j·rep .. (j+1)·rep-1.
@@ -118,8 +119,19 @@ export class CausalSelfAttention extends Module {
     // One new token sees every key; otherwise the mask goes into the scores GEMM's output.
     const scores = T === 1 ? matmul(qs, k.T) : matmulAdd(qs, k.T, this.causalMask(T, S)); // (B, H, T, S)
     const att = this.attnDrop.forward(softmax(scores, -1));
-    const y = matmul(att, v).transpose(1, 2).reshape(B, T, H * D); // (B, T, H·D)
-    return this.residDrop.forward(this.outProj.forward(y));
+    return this.mixHeads(matmul(att, v), B, T);
+  }
+
+  /** Causal, with the attention dropout of training and a fresh seed for it. */
+  private fusedOptions(): SdpaOptions {
+    const dropout = this.training ? this.attnDrop.p : 0;
+    return { causal: true, dropout, seed: dropout > 0 ? (this.attnDrop.rng ?? defaultRng()).nextU32() : 0 };
+  }
+
+  /** (B, H, T, D) heads → (B, T, H·D) → output projection and residual dropout. */
+  private mixHeads(y: Tensor, B: number, T: number): Tensor {
+    const { nHeads: H, headDim: D } = this;
+    return this.residDrop.forward(this.outProj.forward(y.transpose(1, 2).reshape(B, T, H * D)));
   }
 
   private project(x: Tensor): [Tensor, Tensor, Tensor] {

@@ -6,7 +6,8 @@ import { Tensor } from '../tensor.ts';
 import { kernel } from '../engine.ts';
 import { record } from '../autograd.ts';
 import { fail, fmtShape } from '../../util/errors.ts';
-import { contiguous, expand, permute, reshape } from '../ops/view.ts';
+import { contiguous, expand, permute, reshape, slice, squeeze } from '../ops/view.ts';
+import { contiguousStrides, numel } from '../../util/shape.ts';
 import { sumTo } from '../ops/reduce.ts';
 import { attentionNaive } from './attention-naive.ts';
 
@@ -125,32 +126,68 @@ export function attentionWithLse(q: Tensor, k: Tensor, v: Tensor, opts: Attentio
   return opts.layout === 'bnhd' ? { out: permute(r.out, [0, 2, 1, 3]), lse: r.lse } : r;
 }
 
-/** The fused path; also returns the row log-sum-exp (B, Hq, Nq). */
-export function attentionFused(q: Tensor, k: Tensor, v: Tensor, p: AttentionParams, bias: Tensor | null = null): { out: Tensor; lse: Tensor } {
-  const qc = contiguous(q);
-  const kc = contiguous(k);
-  const vc = contiguous(v);
+/**
+ * The fused kernel on contiguous q, k, v; `grad` runs its backward for the output gradient g into
+ * the given gq, gk, gv and returns the bias gradient (when the bias needs one).
+ */
+function fusedForward(q: Tensor, k: Tensor, v: Tensor, p: AttentionParams, bias: Tensor | null) {
   const { batch, headsQ, nq, nk } = p;
   let kp = p;
-  let bc: Tensor | null = null;
   if (bias) {
     const [bb, bh] = bias.shape;
-    bc = contiguous(expand(bias, [bb, bh, nq, nk]));
+    const bc = contiguous(expand(bias, [bb, bh, nq, nk]));
     kp = { ...p, bias: bc.buffer() as FloatArray, biasBatchStride: bb === 1 ? 0 : bh * nq * nk, biasHeadStride: bh === 1 ? 0 : nq * nk };
   }
   const out = Tensor.empty(q.shape, q.dtype);
   const lse = Tensor.empty([batch, headsQ, nq], q.dtype);
   const buf = (t: Tensor) => t.buffer() as FloatArray;
-  kernel('attention', q.dtype)(buf(qc), buf(kc), buf(vc), buf(out), buf(lse), kp);
-  const inputs = bias ? [q, k, v, bias] : [q, k, v];
-  record(out, 'attention', inputs, (g) => {
+  kernel('attention', q.dtype)(buf(q), buf(k), buf(v), buf(out), buf(lse), kp);
+  const grad = (g: Tensor, gq: Tensor, gk: Tensor, gv: Tensor): Tensor | null => {
+    const gb = bias?.requiresGrad ? Tensor.empty([batch, headsQ, nq, nk], q.dtype) : null;
+    kernel('attentionGrad', q.dtype)(buf(q), buf(k), buf(v), buf(out), buf(lse), buf(contiguous(g)),
+      buf(gq), buf(gk), buf(gv), kp, gb ? buf(gb) : null);
+    return bias && gb ? sumTo(gb, bias.shape) : null;
+  };
+  return { out, lse, grad };
+}
+
+/** The fused path; also returns the row log-sum-exp (B, Hq, Nq). */
+export function attentionFused(q: Tensor, k: Tensor, v: Tensor, p: AttentionParams, bias: Tensor | null = null): { out: Tensor; lse: Tensor } {
+  const f = fusedForward(contiguous(q), contiguous(k), contiguous(v), p, bias);
+  record(f.out, 'attention', bias ? [q, k, v, bias] : [q, k, v], (g) => {
     const gq = Tensor.empty(q.shape, q.dtype);
     const gk = Tensor.empty(k.shape, k.dtype);
     const gv = Tensor.empty(v.shape, v.dtype);
-    const gb = bias?.requiresGrad ? Tensor.empty([batch, headsQ, nq, nk], q.dtype) : null;
-    kernel('attentionGrad', q.dtype)(buf(qc), buf(kc), buf(vc), buf(out), buf(lse), buf(contiguous(g)),
-      buf(gq), buf(gk), buf(gv), kp, gb ? buf(gb) : null);
-    return bias ? [gq, gk, gv, gb ? sumTo(gb, bias.shape) : null] : [gq, gk, gv];
+    const gb = f.grad(g, gq, gk, gv);
+    return bias ? [gq, gk, gv, gb] : [gq, gk, gv];
   });
-  return { out, lse };
+  return { out: f.out, lse: f.lse };
+}
+
+/**
+ * Fused attention over q, k, v stacked in one (3, B, H, N, d) tensor, as a fused QKV projection
+ * gives them. Its backward writes the three gradients into one (3, B, H, N, d) tensor; with three
+ * slices of the stack, autograd would build three zero-padded copies of it and add them.
+ */
+export function attentionPacked(qkv: Tensor, opts: AttentionOptions = {}): Tensor {
+  if (qkv.ndim !== 5 || qkv.shape[0] !== 3) fail('attention', `packed q, k, v must be (3, batch, heads, n, d), got ${fmtShape(qkv.shape)}`);
+  if (opts.layout === 'bnhd') fail('attention', "packed q, k, v take the 'bhnd' layout only");
+  if (opts.impl === 'naive') {
+    const [q, k, v] = [0, 1, 2].map((i) => squeeze(slice(qkv, 0, i, i + 1), 0));
+    return attention(q, k, v, opts);
+  }
+  const all = contiguous(qkv);
+  const shape = all.shape.slice(1);
+  const size = numel(shape);
+  const part = (t: Tensor, i: number) => new Tensor(t.data, shape, t.dtype, contiguousStrides(shape), t.offset + i * size);
+  const [q, k, v] = [part(all, 0), part(all, 1), part(all, 2)];
+  const prep = prepareAttention(q, k, v, opts);
+  const f = fusedForward(q, k, v, prep.params, prep.bias);
+  const bias = prep.bias;
+  record(f.out, 'attention', bias ? [qkv, bias] : [qkv], (g) => {
+    const gall = Tensor.empty(all.shape, all.dtype);
+    const gb = f.grad(g, part(gall, 0), part(gall, 1), part(gall, 2));
+    return bias ? [gall, gb] : [gall];
+  });
+  return f.out;
 }
