@@ -164,8 +164,8 @@ TS_CLONES static void wsum_task(void *ctx, int tid, int nt) {
  * once, so a buffer at the same offset within a 4 KB page as the rows lands in the same sets as
  * them, the sets run out of ways and lines evict each other (at 1024 columns, the layer-norm
  * backward ran at about 81 % of the triad's bandwidth instead of 85 %, the rms-norm at 92 % instead
- * of 95 %). Each buffer therefore starts at
- * the page offset, in steps of 256 bytes, farthest from those already taken: the shift in floats. */
+ * of 95 %). Each buffer therefore starts at the page offset, in steps of 256 bytes, farthest from
+ * those already taken: the shift in floats. */
 #define PAGE_FLOATS 1024
 static long page_shift(const float *base, const uintptr_t *taken, int n) {
   long best = 0, best_gap = -1;
@@ -192,7 +192,7 @@ static void norm_backward(norm_ctx *c) {
   const long chunks = (c->rows + c->chunk - 1) / c->chunk;
   const long span = chunks * c->cols + PAGE_FLOATS + 16;
   void *mem = NULL;
-  if (posix_memalign(&mem, 64, sizeof(float) * (size_t)span * 2)) mem = NULL;
+  if (posix_memalign(&mem, 64, sizeof(float) * (size_t)span * 2) != 0) abort(); /* out of memory */
   float *buf = mem;
   uintptr_t taken[4] = {(uintptr_t)c->x, (uintptr_t)c->gy, (uintptr_t)c->y};
   /* and the same offset within a cache line as gx, so that pass two's vectors are aligned on both */
