@@ -86,8 +86,18 @@ function checkOperands(op: string, a: Tensor, b: Tensor): void {
 function matmulVjp(a: Tensor, b: Tensor, g: Tensor): (Tensor | null)[] {
   return [
     a.requiresGrad ? sumTo(matmul(g, transpose(b)), a.shape) : null,
-    b.requiresGrad ? sumTo(matmul(transpose(a), g), b.shape) : null,
+    b.requiresGrad ? weightGrad(a, b, g) : null,
   ];
+}
+
+/**
+ * b's gradient aᵀ·g. When b is the transposed view of a stored matrix (x @ W.T, as Linear does),
+ * the product is computed as (gᵀ·a)ᵀ, so that it lands in W's own layout: the gradient that
+ * reaches W is then contiguous, and copying it into W.grad is a plain copy instead of a transpose.
+ */
+function weightGrad(a: Tensor, b: Tensor, g: Tensor): Tensor {
+  if (a.ndim === 2 && b.ndim === 2 && !b.isContiguous && transposeStrides(b)) return transpose(matmul(transpose(g), a));
+  return sumTo(matmul(transpose(a), g), b.shape);
 }
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
