@@ -111,8 +111,7 @@ TS_CLONES static void norm_grad_row(const norm_ctx *c, long r, float *restrict p
   k.c0 = -k.mean * k.rstd;
   k.a = k.rstd * mgx;
   k.d = k.rstd * mg;
-  const long q0 = (long)((64 - ((uintptr_t)gx & 63)) & 63) / (long)sizeof(float);
-  const long q = q0 < n ? q0 : n, qv = q + ((n - q) & ~15L);
+  const long q = ts_lead64(gx, n), qv = q + ((n - q) & ~15L);
   for (long j = 0; j < q; j++) grad_out1(x, gy, w, gx, pw, pb, j, k);
   for (long i = q; i < qv; i += 16)
     grad_out16(x + i, gy + i, w ? w + i : NULL, gx + i, pw ? pw + i : NULL, pb ? pb + i : NULL, k);

@@ -2,6 +2,7 @@
  * depend on the thread count. Sums use 16 interleaved lanes combined by a fixed tree. */
 #ifndef TS_ROWS_H
 #define TS_ROWS_H
+#include <stdint.h>
 #include "tessera.h"
 
 typedef void (*ts_rows_fn)(const void *ctx, long r0, long r1);
@@ -28,6 +29,14 @@ typedef float ts_v16 __attribute__((vector_size(64), aligned(4), may_alias));
 #define TS_INLINE static inline __attribute__((always_inline))
 #define TS_V16_LOAD(p) (*(const ts_v16 *)(p))
 #define TS_V16_STORE(p, v) (*(ts_v16 *)(p) = (v))
+/* Columns of a row before its first 64-byte boundary (at most n): elementwise passes that write
+ * from L1 start their vectors there, since typed arrays are only 16-byte aligned and a vector
+ * access across two cache lines costs two. */
+TS_INLINE long ts_lead64(const float *row, long n) {
+  const long q = (long)((64 - ((uintptr_t)row & 63)) & 63) / (long)sizeof(float);
+  return q < n ? q : n;
+}
+
 /* Sixteen lanes of a row sum combined by the fixed tree every row sum uses (acc is overwritten). */
 TS_INLINE float ts_lanes_sum(float *acc) {
   for (int w = 8; w > 0; w /= 2)

@@ -251,8 +251,8 @@ if (addon !== null && nat !== null) {
 
 if (addon !== null && nat !== null) {
   const N = nat;
-  test('native norm backward gives the same bits at every alignment of its arrays', () => {
-    // Its second pass starts its vectors at gx's first 64-byte boundary; the split must not change a value.
+  test('native norm backward and softmax give the same bits at every alignment of their arrays', () => {
+    // Their passes over the output start vectors at its first 64-byte boundary; the split must not change a value.
     const rng = new Rng(28);
     for (const [rows, cols] of [[37, 300], [9, 64], [5, 13]]) {
       const x = randn(rng, rows * cols), gy = randn(rng, rows * cols), w = randn(rng, cols);
@@ -269,7 +269,9 @@ if (addon !== null && nat !== null) {
         const gx = at(rows * cols), gw = at(cols), gb = at(cols), rgx = at(rows * cols), rgw = at(cols);
         N.layerNormGrad(at(x), at(w), mean, rstd, at(gy), gx, gw, gb, rows, cols);
         N.rmsNormGrad(at(x), at(w), rstd, at(gy), rgx, rgw, rows, cols);
-        return [gx, gw, gb, rgx, rgw].map((a) => Float32Array.from(a));
+        const sm = at(rows * cols);
+        N.softmax(at(x), sm, rows, cols, false);
+        return [gx, gw, gb, rgx, rgw, sm].map((a) => Float32Array.from(a));
       };
       const base = run(0);
       for (let shift = 1; shift < 16; shift++) {
