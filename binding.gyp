@@ -14,6 +14,7 @@
         "native/src/elementwise.c",
         "native/src/rows-util.c",
         "native/src/rows.c",
+        "native/src/stream-store.c",
         "native/src/norm.c",
         "native/src/index.c",
         "native/src/adamw.c",

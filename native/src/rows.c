@@ -2,6 +2,7 @@
 /* Contracting a*b+c into FMA is safe here: each row or element has one code path on a machine. */
 #pragma GCC optimize("fp-contract=fast")
 #include <math.h>
+#include <stdlib.h>
 #include "rows.h"
 #include "vmath.h"
 
@@ -63,7 +64,11 @@ int ts_reduce(int op, const float *x, long rows, long cols, void *out) {
   return 0;
 }
 
-typedef struct { const float *x, *gy; float *y; long cols; int log; } sm_ctx;
+typedef struct { const float *x, *gy; float *y; long cols; int log, stream; } sm_ctx;
+
+/* Softmax outputs of at least this size are written with streaming stores (stream-store.c): half
+ * the L3 of the machines we measure on, where the output could not stay in cache anyway. */
+#define SM_STREAM_BYTES (16.0 * 1024 * 1024)
 
 /* The row max for softmax, vectorized as a max reduction by assuming no NaN here: a NaN in the
  * row still makes the whole softmax row NaN through exp(x - m) and the sum, as in the reference. */
@@ -77,6 +82,9 @@ __attribute__((optimize("finite-math-only", "no-signed-zeros"))) TS_CLONES stati
 TS_CLONES static void softmax_rows(const void *ctx, long r0, long r1) {
   const sm_ctx *c = ctx;
   const long n = c->cols;
+  /* streaming: exp goes to a scratch row that stays in L1, and only the scaled result goes out */
+  float *scratch = NULL;
+  if (c->stream && posix_memalign((void **)&scratch, 64, sizeof(float) * (size_t)n) != 0) abort();
   for (long r = r0; r < r1; r++) {
     const float *x = c->x + r * n;
     float *y = c->y + r * n;
@@ -88,24 +96,30 @@ TS_CLONES static void softmax_rows(const void *ctx, long r0, long r1) {
       continue;
     }
     const float m = softmax_max(x, n);
+    float *e = scratch ? scratch : y;
     /* exp written once, summed from L1 by the same 16 lanes and tree as every row sum */
     for (long b = 0; b < n; b += TS_BLOCK) {
       ts_prefetch_block(nx, b, n, 0);
-      const long e = b + TS_BLOCK < n ? b + TS_BLOCK : n;
-      for (long j = b; j < e; j++) y[j] = ts_exp_nonpos(x[j] - m);
+      const long end = b + TS_BLOCK < n ? b + TS_BLOCK : n;
+      for (long j = b; j < end; j++) e[j] = ts_exp_nonpos(x[j] - m);
     }
     /* the scaling pass runs its vectors from y's first 64-byte boundary (as the norm backward's
      * second pass does): a single multiply per element, so the split changes no value */
-    const float inv = 1.0f / ts_row_sum(y, n);
+    const float inv = 1.0f / ts_row_sum(e, n);
     const long q = ts_lead64(y, n), qv = q + ((n - q) & ~15L);
-    for (long j = 0; j < q; j++) y[j] *= inv;
-    for (long j = q; j < qv; j += 16) TS_V16_STORE(y + j, TS_V16_LOAD(y + j) * inv);
-    for (long j = qv; j < n; j++) y[j] *= inv;
+    for (long j = 0; j < q; j++) y[j] = e[j] * inv;
+    if (scratch) ts_scale_stream(y + q, e + q, inv, qv - q);
+    else for (long j = q; j < qv; j += 16) TS_V16_STORE(y + j, TS_V16_LOAD(e + j) * inv);
+    for (long j = qv; j < n; j++) y[j] = e[j] * inv;
+  }
+  if (scratch) {
+    ts_stream_fence();
+    free(scratch);
   }
 }
 
 void ts_softmax(const float *x, float *y, long rows, long cols, int log) {
-  sm_ctx c = {x, NULL, y, cols, log};
+  sm_ctx c = {x, NULL, y, cols, log, !log && cols >= 16 && (double)rows * (double)cols * sizeof(float) >= SM_STREAM_BYTES};
   ts_rows_run(rows, cols, softmax_rows, &c);
 }
 

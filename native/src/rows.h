@@ -37,6 +37,11 @@ TS_INLINE long ts_lead64(const float *row, long n) {
   return q < n ? q : n;
 }
 
+/* dst[i] = src[i] * s with streaming stores (stream-store.c): dst 64-byte aligned, n a multiple of
+ * 16. A thread that used it calls ts_stream_fence before its results are read elsewhere. */
+void ts_scale_stream(float *dst, const float *src, float s, long n);
+void ts_stream_fence(void);
+
 /* Sixteen lanes of a row sum combined by the fixed tree every row sum uses (acc is overwritten). */
 TS_INLINE float ts_lanes_sum(float *acc) {
   for (int w = 8; w > 0; w /= 2)

@@ -280,3 +280,36 @@ if (addon !== null && nat !== null) {
     }
   });
 }
+
+if (addon !== null && nat !== null) {
+  const A = addon;
+  const N = nat;
+  test('native softmax over 16 MB and more (streaming stores) gives the bits of the cached path on every ISA', () => {
+    // Outputs of at least 16 MB are written with non-temporal stores from a scratch row; smaller
+    // calls take the plain path. The same rows, computed in 4 MB pieces, must agree bitwise.
+    const rng = new Rng(29);
+    const [rows, cols] = [4100, 1030]; // 16.9 MB; 1030 columns leave edges before and after the vectors
+    const x = randn(rng, rows * cols);
+    const best = A.info().isa;
+    try {
+      for (const isa of [best, 'avx2+fma', 'scalar']) {
+        A.setIsa(isa);
+        if (A.info().isa !== isa) continue; // not supported by this CPU
+        const whole = new Float32Array(rows * cols);
+        N.softmax(x, whole, rows, cols, false);
+        const piece = 1000;
+        for (let r = 0; r < rows; r += piece) {
+          const n = Math.min(piece, rows - r);
+          const part = new Float32Array(n * cols);
+          N.softmax(x.subarray(r * cols, (r + n) * cols), part, n, cols, false);
+          assert.ok(bitwiseEqual(part, whole.subarray(r * cols, (r + n) * cols)), `${isa}: rows ${r}..${r + n} differ`);
+        }
+        const want = new Float32Array(3 * cols);
+        ref.softmax(x.subarray(0, 3 * cols), want, 3, cols, false);
+        close(`${isa}: softmax vs reference`, whole.subarray(0, 3 * cols), want, 1e-6, 1e-5);
+      }
+    } finally {
+      A.setIsa(best);
+    }
+  });
+}
