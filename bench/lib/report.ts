@@ -39,7 +39,7 @@ export function renderReport(r: KernelsResults): string {
     '',
     `## Memory bandwidth, ${r.bandwidth.elements / 2 ** 20}M-element f32 tensors`,
     '',
-    'GB/s = bytes per element (reads and writes of the big tensors) × elements / time; % of the triad loop at the same thread count.',
+    'GB/s = bytes per element (reads and writes of the big tensors) × elements / time (median of 5 samples); % of the triad loop at the same thread count, as the median of 5 per-round ratios, each round a triad sample then a kernel sample.',
     '',
     '| kernel | bytes/element | 1T GB/s | 1T % triad | 2T GB/s | 2T % triad |',
     '|---|---|---|---|---|---|',

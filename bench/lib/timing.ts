@@ -7,16 +7,25 @@ export interface Timing {
 
 /** Median seconds per call of fn. */
 export function medianSeconds(fn: () => void, t: Timing): number {
+  const sample = sampler(fn, t.minTime);
+  return median(Array.from({ length: t.reps }, sample));
+}
+
+/**
+ * Warms fn up and sizes a batch of calls to a quarter of minTime, then returns a function that
+ * takes one sample (seconds per call over at least minTime), so samples of two functions can be
+ * interleaved.
+ */
+export function sampler(fn: () => void, minTime: number): () => number {
   fn();
   let iters = 1;
   for (;;) {
     const t0 = performance.now();
     for (let i = 0; i < iters; i++) fn();
-    if ((performance.now() - t0) / 1000 >= t.minTime / 4) break;
+    if ((performance.now() - t0) / 1000 >= minTime / 4) break;
     iters *= 2;
   }
-  const samples: number[] = [];
-  for (let r = 0; r < t.reps; r++) {
+  return () => {
     let n = 0;
     const t0 = performance.now();
     let dt = 0;
@@ -24,10 +33,9 @@ export function medianSeconds(fn: () => void, t: Timing): number {
       for (let i = 0; i < iters; i++) fn();
       n += iters;
       dt = (performance.now() - t0) / 1000;
-    } while (dt < t.minTime);
-    samples.push(dt / n);
-  }
-  return median(samples);
+    } while (dt < minTime);
+    return dt / n;
+  };
 }
 
 export function median(xs: number[]): number {
