@@ -50,7 +50,8 @@ export function runBandwidth(addon: NativeAddon, n: number, threads: number[], t
       // Each kernel is paired with the triad loop round by round (triad sample, kernel sample), and
       // its share of the triad is the median of the per-round ratios: the machine is shared, and a
       // triad measured once up front would hold every later kernel to that moment's load.
-      const triad = sampler(cases[triadIndex][2], t.minTime);
+      const [, triadBytes, triadFn] = cases[triadIndex];
+      const triad = sampler(triadFn, t.minTime);
       const triadGbps: number[] = [];
       cases.forEach(([, bytes, fn], i) => {
         if (i === triadIndex) return;
@@ -58,7 +59,7 @@ export function runBandwidth(addon: NativeAddon, n: number, threads: number[], t
         const gbps: number[] = [];
         const ratios: number[] = [];
         for (let r = 0; r < t.reps; r++) {
-          const tg = (12 * n) / triad() / 1e9;
+          const tg = (triadBytes * n) / triad() / 1e9;
           const kg = (bytes * n) / sample() / 1e9;
           triadGbps.push(tg);
           gbps.push(kg);

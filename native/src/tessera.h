@@ -20,11 +20,12 @@ const char *ts_isa_name(ts_isa isa);
 ts_isa ts_isa_active(void);
 void ts_set_isa(ts_isa isa);
 
+/* ---- memory: keeps large freed blocks in the heap for reuse (heap.c); 1 when applied ---- */
+int ts_heap_tune(void);
+
 /* ---- thread pool ---- */
 typedef void (*ts_task)(void *ctx, int tid, int nt);
 int ts_pool_threads(void);
-/* Keeps large freed blocks in the heap (heap.c); 1 when applied. */
-int ts_heap_tune(void);
 /* Sets the pool size (>= 1); parks and joins old workers. */
 void ts_pool_set_threads(int n);
 /* Runs fn(ctx, tid, nt) for tid in [0, nt) and waits; nt is clamped to the pool size. */

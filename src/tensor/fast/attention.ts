@@ -3,11 +3,10 @@
 // naive softmax(QKᵀ·τ + bias, masked)·V that materialises the (nq, nk) scores (attention-naive.ts).
 import type { AttentionParams, FloatArray } from '../../spec/backend.ts';
 import { Tensor } from '../tensor.ts';
-import { kernel } from '../engine.ts';
+import { kernel, noGrad } from '../engine.ts';
 import { record } from '../autograd.ts';
 import { fail, fmtShape } from '../../util/errors.ts';
 import { contiguous, expand, permute, reshape, slice, squeeze } from '../ops/view.ts';
-import { contiguousStrides, numel } from '../../util/shape.ts';
 import { sumTo } from '../ops/reduce.ts';
 import { attentionNaive } from './attention-naive.ts';
 
@@ -172,21 +171,17 @@ export function attentionFused(q: Tensor, k: Tensor, v: Tensor, p: AttentionPara
 export function attentionPacked(qkv: Tensor, opts: AttentionOptions = {}): Tensor {
   if (qkv.ndim !== 5 || qkv.shape[0] !== 3) fail('attention', `packed q, k, v must be (3, batch, heads, n, d), got ${fmtShape(qkv.shape)}`);
   if (opts.layout === 'bnhd') fail('attention', "packed q, k, v take the 'bhnd' layout only");
-  if (opts.impl === 'naive') {
-    const [q, k, v] = [0, 1, 2].map((i) => squeeze(slice(qkv, 0, i, i + 1), 0));
-    return attention(q, k, v, opts);
-  }
-  const all = contiguous(qkv);
-  const shape = all.shape.slice(1);
-  const size = numel(shape);
-  const part = (t: Tensor, i: number) => new Tensor(t.data, shape, t.dtype, contiguousStrides(shape), t.offset + i * size);
-  const [q, k, v] = [part(all, 0), part(all, 1), part(all, 2)];
+  // q, k, v as views of the stack; for the fused path, views the graph does not see
+  const split = (t: Tensor) => [0, 1, 2].map((i) => squeeze(slice(t, 0, i, i + 1), 0)) as [Tensor, Tensor, Tensor];
+  if (opts.impl === 'naive') return attention(...split(qkv), opts);
+  const all = noGrad(() => contiguous(qkv));
+  const [q, k, v] = noGrad(() => split(all));
   const prep = prepareAttention(q, k, v, opts);
   const f = fusedForward(q, k, v, prep.params, prep.bias);
   const bias = prep.bias;
   record(f.out, 'attention', bias ? [qkv, bias] : [qkv], (g) => {
     const gall = Tensor.empty(all.shape, all.dtype);
-    const gb = f.grad(g, part(gall, 0), part(gall, 1), part(gall, 2));
+    const gb = f.grad(g, ...noGrad(() => split(gall)));
     return bias ? [gall, gb] : [gall];
   });
   return f.out;
